@@ -1,0 +1,270 @@
+"""``mock_aws``: one object that is a context manager and a decorator.
+
+:class:`MockAWS` follows the shape of ``unittest.mock.patch``: ``start`` and
+``stop`` do the work, ``with`` / ``async with`` call them, and ``__call__``
+dispatches once on what it decorates (a class, a coroutine function, an
+async or sync generator function, or any other callable) to one wrapper per
+kind. The process-wide state behind ``start`` / ``stop`` lives in
+``aiomoto._activation``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+from aiomoto import _activation
+
+__all__ = ["MockAWS", "mock_aws", "mock_aws_decorator"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class MockAWS:
+    """An in-process Moto mock shared by boto3, botocore and aiobotocore clients.
+
+    Use it as ``with``, ``async with``, a decorator of sync or async
+    functions, or ``start()`` / ``stop()``. The same object may be entered
+    again while active; nesting is ref-counted process-wide, and only the
+    outermost context's ``reset``, ``remove_data`` and ``config`` apply.
+
+    While active it sets fake ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``,
+    removes ``AWS_SESSION_TOKEN`` and sets ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS``
+    to ``true``; the outermost exit restores every ``AWS_*`` variable.
+    """
+
+    def __init__(
+        self,
+        *,
+        reset: bool = True,
+        remove_data: bool = True,
+        config: Mapping[str, Any] | None = None,
+    ) -> None:
+        _require_bool("reset", reset)
+        _require_bool("remove_data", remove_data)
+        if config is not None and not isinstance(config, Mapping):
+            raise TypeError(
+                f"mock_aws(config=...) takes a dict of Moto settings, "
+                f"not {type(config).__name__}"
+            )
+        self.reset = reset
+        self.remove_data = remove_data
+        self.config = config
+        #: How many times this object is entered right now.
+        self.depth = 0
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(reset={self.reset!r}, "
+            f"remove_data={self.remove_data!r}, config={self.config!r})"
+        )
+
+    @property
+    def active(self) -> bool:
+        """Whether this object is entered at least once."""
+        return self.depth > 0
+
+    def start(self, reset: bool | None = None) -> None:
+        """Enter the mock; ``reset`` overrides this object's flag for this call.
+
+        Only the outermost enter in the process resets Moto's backends.
+        """
+        if reset is not None:
+            _require_bool("reset", reset)
+        _activation.enter(self, reset=reset)
+
+    def stop(self, remove_data: bool | None = None) -> None:
+        """Exit the mock; ``remove_data`` overrides this object's flag for this call.
+
+        Raises :class:`~aiomoto.exceptions.MockStateError` if this object was
+        not started. Only the outermost exit removes data and restores the
+        environment.
+        """
+        if remove_data is not None:
+            _require_bool("remove_data", remove_data)
+        _activation.exit(self, remove_data=remove_data)
+
+    def __enter__(self) -> MockAWS:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> MockAWS:
+        # Starting Moto does no I/O, so this touches no event loop and runs
+        # under asyncio, trio or anything else.
+        return self.__enter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.__exit__(exc_type, exc, tb)
+
+    def __call__(self, target: _F) -> _F:
+        """Decorate ``target`` so each call or test runs inside this mock.
+
+        Raises ``TypeError`` if ``target`` is neither a class nor callable.
+        """
+        if inspect.isclass(target):
+            from aiomoto._classes import decorate_class
+
+            return decorate_class(self, target)
+        if not callable(target):
+            raise TypeError(
+                f"mock_aws can decorate a function, a coroutine function or a "
+                f"class, not {type(target).__name__}: {target!r}"
+            )
+        if inspect.iscoroutinefunction(target):
+            return self._wrap_coroutine_function(target)
+        if inspect.isasyncgenfunction(target):
+            return self._wrap_async_generator_function(target)
+        if inspect.isgeneratorfunction(target):
+            return self._wrap_generator_function(target)
+        return self._wrap_function(target)
+
+    def _wrap_function(self, func: _F) -> _F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return func(*args, **kwargs)
+
+        return _mark(wrapper, func)
+
+    def _wrap_coroutine_function(self, func: _F) -> _F:
+        @functools.wraps(func)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            async with self:
+                return await func(*args, **kwargs)
+
+        return _mark(wrapper, func)
+
+    def _wrap_generator_function(self, func: _F) -> _F:
+        # A generator (a pytest fixture that yields, say) needs the mock for
+        # as long as it runs, not just while it is created.
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
+            with self:
+                return (yield from func(*args, **kwargs))
+
+        return _mark(wrapper, func)
+
+    def _wrap_async_generator_function(self, func: _F) -> _F:
+        @functools.wraps(func)
+        async def wrapper(*args: Any, **kwargs: Any) -> AsyncGenerator[Any, Any]:
+            async with self:
+                agen = func(*args, **kwargs)
+                try:
+                    item = await agen.__anext__()
+                    while True:
+                        try:
+                            sent = yield item
+                        except GeneratorExit:
+                            await agen.aclose()
+                            raise
+                        except BaseException as exc:  # forwarded to the inner generator
+                            item = await agen.athrow(exc)
+                        else:
+                            item = await agen.asend(sent)
+                except StopAsyncIteration:
+                    return
+
+        return _mark(wrapper, func)
+
+
+def _mark(wrapper: Callable[..., Any], func: _F) -> _F:
+    wrapper.__aiomoto_wrapped__ = True  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def _require_bool(name: str, value: object) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"mock_aws({name}=...) must be True or False, not {value!r}")
+
+
+@overload
+def mock_aws(func: _F, /) -> _F: ...
+
+
+@overload
+def mock_aws(
+    func: None = None,
+    /,
+    *,
+    reset: bool = True,
+    remove_data: bool = True,
+    config: Mapping[str, Any] | None = None,
+) -> MockAWS: ...
+
+
+def mock_aws(
+    func: _F | None = None,
+    /,
+    *,
+    reset: bool = True,
+    remove_data: bool = True,
+    config: Mapping[str, Any] | None = None,
+) -> MockAWS | _F:
+    """Mock AWS in-process for boto3, botocore and aiobotocore clients.
+
+    ``@mock_aws`` decorates directly with the defaults; ``mock_aws(...)``
+    returns a :class:`MockAWS` to use with ``with``, ``async with`` or as a
+    decorator. ``reset`` resets Moto's backends on the outermost enter,
+    ``remove_data`` removes their data on the outermost exit, ``config`` is
+    passed to Moto. Raises ``TypeError`` for unknown or ill-typed options.
+    """
+    return _build(func, reset=reset, remove_data=remove_data, config=config)
+
+
+@overload
+def mock_aws_decorator(func: _F, /) -> _F: ...
+
+
+@overload
+def mock_aws_decorator(
+    func: None = None,
+    /,
+    *,
+    reset: bool = True,
+    remove_data: bool = True,
+    config: Mapping[str, Any] | None = None,
+) -> MockAWS: ...
+
+
+def mock_aws_decorator(
+    func: _F | None = None,
+    /,
+    *,
+    reset: bool = True,
+    remove_data: bool = True,
+    config: Mapping[str, Any] | None = None,
+) -> MockAWS | _F:
+    """The decorator-first name for :func:`mock_aws`, with the same options.
+
+    ``@mock_aws_decorator`` wraps with the defaults;
+    ``mock_aws_decorator(reset=False)`` returns a reusable :class:`MockAWS`
+    that decorates any number of functions (and also works as a context).
+    """
+    return _build(func, reset=reset, remove_data=remove_data, config=config)
+
+
+def _build(
+    func: _F | None,
+    *,
+    reset: bool,
+    remove_data: bool,
+    config: Mapping[str, Any] | None,
+) -> MockAWS | _F:
+    mock = MockAWS(reset=reset, remove_data=remove_data, config=config)
+    return mock if func is None else mock(func)

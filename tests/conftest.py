@@ -1,0 +1,171 @@
+"""Shared fixtures: the network guard, leak checks and client factories."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+import pytest
+from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession
+
+import aiomoto
+from aiomoto import _activation
+
+# ---------------------------------------------------------------------------
+# Network guard: no test may open a connection to a non-loopback address or
+# resolve a non-loopback name. Violations raise at once AND are recorded, so a
+# test fails even when the code under test swallows the error (botocore
+# retries, for instance).
+# ---------------------------------------------------------------------------
+
+
+class NetworkAccessError(OSError):
+    """A test tried to reach the network."""
+
+
+_violations: list[str] = []
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _is_loopback_host(host: object) -> bool:
+    if host is None:
+        return True
+    if isinstance(host, bytes):
+        host = host.decode()
+    if not isinstance(host, str):
+        return False
+    if host in ("localhost", "", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_address(address: object) -> None:
+    if isinstance(address, (str, bytes)):  # AF_UNIX paths stay on this machine
+        return
+    host = address[0] if isinstance(address, tuple) else address
+    if not _is_loopback_host(host):
+        _violations.append(f"connect to {address!r}")
+        raise NetworkAccessError(f"tests must not use the network: connect to {address!r}")
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> None:
+    _check_address(address)
+    _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
+    _check_address(address)
+    return _real_connect_ex(self, address)
+
+
+def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    if not _is_loopback_host(host):
+        _violations.append(f"resolve {host!r}")
+        raise NetworkAccessError(f"tests must not use the network: resolve {host!r}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+socket.getaddrinfo = _guarded_getaddrinfo
+
+
+@pytest.fixture(autouse=True)
+def _no_network_and_no_leaks() -> Iterator[None]:
+    """Fail a test that touched the network or left a mock active.
+
+    Environment restoration has its own tests (test_environment.py): here the
+    per-test ``monkeypatch`` would blur what a mock left behind.
+    """
+    _violations.clear()
+    yield
+    seen = list(_violations)
+    _violations.clear()
+    assert not seen, f"test used the network: {seen}"
+    assert not _activation.is_active(), "test left a mock_aws active"
+
+
+@pytest.fixture
+def network_violations() -> list[str]:
+    """The recorded network violations, for the guard's own tests to inspect."""
+    return _violations
+
+
+# ---------------------------------------------------------------------------
+# Environment: tests start from a known AWS_* environment.
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Run each test with no ambient AWS_* configuration and empty AWS files."""
+    for name in [k for k in os.environ if k.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    home = tmp_path_factory.mktemp("aws-home")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "credentials"))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+
+
+# ---------------------------------------------------------------------------
+# aiobotocore clients on each HTTP backend this aiobotocore offers.
+# ---------------------------------------------------------------------------
+
+
+def _backends() -> list[str]:
+    try:
+        from aiobotocore.httpxsession import HttpxSession  # noqa: F401
+    except ImportError:  # pragma: no cover - httpx comes with the test extra
+        return ["aiohttp"]
+    import aiobotocore
+
+    # aiobotocore 2.x ships an experimental httpx session; the supported one
+    # (and the one aiomoto promises to serve) is 3.x's.
+    return ["aiohttp", "httpx"] if int(aiobotocore.__version__.split(".")[0]) >= 3 else ["aiohttp"]
+
+
+BACKENDS = _backends()
+
+AioClientFactory = Callable[..., AbstractAsyncContextManager[Any]]
+
+
+def aio_config(backend: str, **kwargs: Any) -> AioConfig:
+    """An ``AioConfig`` that selects ``backend`` ("aiohttp" or "httpx")."""
+    if backend == "httpx":
+        from aiobotocore.httpxsession import HttpxSession
+
+        kwargs["http_session_cls"] = HttpxSession
+    return AioConfig(**kwargs)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each aiobotocore HTTP backend available in this environment."""
+    return str(request.param)
+
+
+@pytest.fixture
+def aio_client(backend: str) -> AioClientFactory:
+    """Make aiobotocore clients on the parametrized backend: ``aio_client("s3")``."""
+
+    @asynccontextmanager
+    async def make(service: str, **kwargs: Any) -> AsyncIterator[Any]:
+        kwargs.setdefault("region_name", "us-east-1")
+        config = aio_config(backend, **kwargs.pop("config_kwargs", {}))
+        async with AioSession().create_client(service, config=config, **kwargs) as client:
+            yield client
+
+    return make
+
+
+__all__ = ["BACKENDS", "NetworkAccessError", "aio_config", "aiomoto"]

@@ -2,19 +2,52 @@
 
 Under one :func:`mock_aws`, sync clients (boto3, botocore) and async clients
 (aiobotocore, and what is built on it) share one in-memory Moto backend.
-Importing aiomoto registers its aiobotocore hook, which stays inert until a
-mock is active; import it before creating ``AioSession`` objects.
+
+The public names load on first use, so importing the package (as pytest does
+for the plugin) costs nothing until a test asks for aiomoto.
 """
 
-from aiomoto import _aiobotocore
-from aiomoto.exceptions import AiomotoError, MockStateError, RealHTTPRequestBlockedError
-from aiomoto.mock import MockAWS, mock_aws, mock_aws_decorator
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aiomoto.exceptions import AiomotoError, MockStateError, RealHTTPRequestBlockedError
+    from aiomoto.mock import MockAWS, mock_aws, mock_aws_decorator
+    from aiomoto.testcase import (
+        AsyncMockAWSMixin,
+        IsolatedAsyncioMockAWSTestCase,
+        MockAWSMixin,
+        MockAWSOptions,
+        MockAWSTestCase,
+    )
 
 __version__ = "0.1.0"
 
+#: Public name -> the module that defines it.
+_EXPORTS = {
+    "AiomotoError": "aiomoto.exceptions",
+    "MockStateError": "aiomoto.exceptions",
+    "RealHTTPRequestBlockedError": "aiomoto.exceptions",
+    "MockAWS": "aiomoto.mock",
+    "mock_aws": "aiomoto.mock",
+    "mock_aws_decorator": "aiomoto.mock",
+    "AsyncMockAWSMixin": "aiomoto.testcase",
+    "IsolatedAsyncioMockAWSTestCase": "aiomoto.testcase",
+    "MockAWSMixin": "aiomoto.testcase",
+    "MockAWSOptions": "aiomoto.testcase",
+    "MockAWSTestCase": "aiomoto.testcase",
+}
+
 __all__ = [
     "AiomotoError",
+    "AsyncMockAWSMixin",
+    "IsolatedAsyncioMockAWSTestCase",
     "MockAWS",
+    "MockAWSMixin",
+    "MockAWSOptions",
+    "MockAWSTestCase",
     "MockStateError",
     "RealHTTPRequestBlockedError",
     "__version__",
@@ -22,4 +55,15 @@ __all__ = [
     "mock_aws_decorator",
 ]
 
-_aiobotocore.install()
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'aiomoto' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -90,7 +90,7 @@ def _start(config: Mapping[str, Any] | None, reset: bool) -> None:
         try:
             _isolate_environment()
             _guard.patch_endpoint()
-            _aiobotocore.patch_endpoint()
+            _aiobotocore.patch()
         except BaseException:
             moto.stop(remove_data=False)
             raise
@@ -110,7 +110,7 @@ def _stop(remove_data: bool) -> None:
 
 
 def _unpatch_and_restore() -> None:
-    _aiobotocore.unpatch_endpoint()
+    _aiobotocore.unpatch()
     _guard.unpatch_endpoint()
     _restore_environment(_state.env_snapshot)
 
@@ -136,4 +136,3 @@ def _restore_environment(snapshot: Mapping[str, str]) -> None:
     for name, value in snapshot.items():
         if os.environ.get(name) != value:
             os.environ[name] = value
-

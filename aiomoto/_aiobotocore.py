@@ -1,39 +1,44 @@
 """The bridge between aiobotocore and Moto's request handler.
 
 Everything aiomoto knows about aiobotocore's internals lives in this module.
-Each hook names the aiobotocore lines it was checked against; both hooks
-exist unchanged in the 2.25 line (the one aioboto3 15.x pins) and in 3.x.
+Each hook names the aiobotocore lines it was checked against: the 2.25 line
+(the one aioboto3 15.x pins) and 3.x define all three the same way.
 
-How a request flows while aiomoto is active:
+Moto answers botocore requests from a ``before-send`` handler (its
+``BotocoreStubber``, a built-in handler of every session, aiobotocore's
+included). Its answer is a sync response that aiobotocore cannot await, so
+while aiomoto is active (between :func:`patch` and :func:`unpatch`):
 
-1. Moto registers its ``BotocoreStubber`` as a built-in ``before-send``
-   handler. For aiobotocore sessions we register :func:`_before_send`
-   in its place, which answers nothing while aiomoto is active, so Moto never
-   sees the request twice (``emit`` calls every handler).
-2. With no ``before-send`` answer, ``AioEndpoint._send`` would hand the
-   request to the HTTP session. :func:`_send_to_moto` replaces it: it reads
-   the (possibly async) request body, asks Moto, and wraps Moto's answer in
-   the response type that the client's HTTP backend (aiohttp or httpx) would
-   have produced, so streaming bodies, checksums and errors behave as they do
-   against AWS.
-3. A request Moto does not answer is refused with
-   :class:`~aiomoto.exceptions.RealHTTPRequestBlockedError` instead of
-   reaching the network, unless Moto's ``passthrough`` config lets it out.
+1. ``AioEndpoint.create_request`` tags each request it prepares as async.
+2. Moto's stubber lets tagged requests pass unanswered, so Moto never sees
+   one twice; sync requests are answered exactly as before.
+3. ``AioEndpoint._send`` (which would hand the request to aiohttp or httpx)
+   reads the possibly async request body, asks Moto, and wraps the answer in
+   the response type the client's HTTP backend would have produced, so
+   streaming bodies, checksums and errors behave as they do against AWS. A
+   request Moto does not answer raises
+   :class:`~aiomoto.exceptions.RealHTTPRequestBlockedError` unless Moto's
+   ``passthrough`` config lets it out.
+
+Nothing is registered at import time, so sessions and clients created before
+``import aiomoto`` or before the mock started are served all the same.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from typing import Any
 
 import aiobotocore.awsrequest
 import aiobotocore.endpoint
-import aiobotocore.hooks
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from moto.core.botocore_stubber import BotocoreStubber
 from moto.core.models import botocore_stubber
 
 from aiomoto import _guard
+
+__all__ = ["patch", "unpatch"]
 
 #: The httpx module aiobotocore itself checks responses against: ``httpx2``
 #: or the legacy ``httpx`` on 3.x (``aiobotocore._httpx``), ``httpx`` on
@@ -42,64 +47,61 @@ from aiomoto import _guard
 httpx: Any = aiobotocore.endpoint.httpx
 HttpxSession: Any = None
 if httpx is not None:
-    from aiobotocore.httpxsession import HttpxSession
+    import aiobotocore.httpxsession
 
-__all__ = ["install", "patch_endpoint", "unpatch_endpoint"]
+    HttpxSession = aiobotocore.httpxsession.HttpxSession
 
-_SendFunc = Callable[[Any, AWSPreparedRequest], Awaitable[AWSResponse]]
+_AioEndpoint = aiobotocore.endpoint.AioEndpoint
 
-#: ``AioEndpoint._send`` as aiobotocore defines it (2.25.x and 3.x), kept for
-#: passthrough requests and to restore on the outermost exit.
-_original_send: _SendFunc = aiobotocore.endpoint.AioEndpoint._send
+#: The originals, as aiobotocore (2.25.x, 3.x) and Moto (5.x) define them.
+_original_create_request = _AioEndpoint.create_request
+_original_send = _AioEndpoint._send
+_original_stubber_call = BotocoreStubber.__call__
 
-#: Set while an in-process mock is active; read by :func:`_before_send`.
-_active = False
-
-
-def install() -> None:
-    """Route Moto's built-in handler for aiobotocore sessions through aiomoto.
-
-    aiobotocore (2.25.x and 3.x) swaps built-in botocore handlers for async
-    twins through ``aiobotocore.hooks._HANDLER_MAPPING`` when a session
-    registers them. Adding Moto's stubber there means every ``AioSession``
-    created after ``import aiomoto`` gets :func:`_before_send` instead. It
-    is idempotent and changes nothing while no aiomoto mock is active.
-    """
-    aiobotocore.hooks._HANDLER_MAPPING[botocore_stubber] = _before_send
+#: Attribute set on requests prepared by an aiobotocore endpoint.
+_ASYNC_TAG = "_aiomoto_async"
 
 
-def _before_send(**kwargs: Any) -> AWSResponse | None:
-    # While aiomoto is active the patched ``_send`` answers instead, because
-    # it knows which HTTP backend the client uses. Otherwise behave exactly
-    # as Moto's stubber would, so plain ``moto.mock_aws`` is unaffected.
-    if _active:
-        return None
-    response: AWSResponse | None = botocore_stubber(**kwargs)
+def patch() -> None:
+    """Serve aiobotocore requests from Moto (called on the outermost enter)."""
+    _swap(_tagging_create_request, _send_to_moto, _stubber_call)
+
+
+def unpatch() -> None:
+    """Restore aiobotocore and Moto as they were (called on the outermost exit)."""
+    _swap(_original_create_request, _original_send, _original_stubber_call)
+
+
+def _swap(create_request: Any, send: Any, stubber_call: Any) -> None:
+    _AioEndpoint.create_request = create_request
+    _AioEndpoint._send = send
+    setattr(BotocoreStubber, "__call__", stubber_call)  # noqa: B010
+
+
+async def _tagging_create_request(
+    endpoint: Any, params: Any, operation_model: Any = None
+) -> AWSPreparedRequest:
+    request: AWSPreparedRequest = await _original_create_request(endpoint, params, operation_model)
+    setattr(request, _ASYNC_TAG, True)
+    return request
+
+
+def _stubber_call(
+    stubber: BotocoreStubber, event_name: str, request: Any, **kwargs: Any
+) -> AWSResponse | None:
+    if getattr(request, _ASYNC_TAG, False):
+        return None  # answered by _send_to_moto, which knows the HTTP backend
+    response: AWSResponse | None = _original_stubber_call(stubber, event_name, request, **kwargs)
     return response
 
 
-def patch_endpoint() -> None:
-    """Answer aiobotocore requests from Moto (called on the outermost enter)."""
-    global _active
-    aiobotocore.endpoint.AioEndpoint._send = _send_to_moto  # type: ignore[method-assign]
-    _active = True
-
-
-def unpatch_endpoint() -> None:
-    """Restore aiobotocore's own ``_send`` (called on the outermost exit)."""
-    global _active
-    _active = False
-    aiobotocore.endpoint.AioEndpoint._send = _original_send  # type: ignore[method-assign]
-
-
-async def _send_to_moto(
-    endpoint: aiobotocore.endpoint.AioEndpoint, request: AWSPreparedRequest
-) -> AWSResponse:
+async def _send_to_moto(endpoint: Any, request: AWSPreparedRequest) -> AWSResponse:
     request.body = await _read_body(request.body)
-    answer = botocore_stubber.process_request(request)
+    answer = botocore_stubber.process_request(request) if botocore_stubber.enabled else None
     if answer is None:
         if _guard.moto_lets_through(request.url):
-            return await _original_send(endpoint, request)
+            response: AWSResponse = await _original_send(endpoint, request)
+            return response
         raise _guard.blocked_request_error(request.method, request.url)
     status, headers, body = answer
     data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
@@ -151,7 +153,7 @@ def _httpx_response(
 
 if httpx is not None:
 
-    class _HttpxByteStream(httpx.AsyncByteStream):
+    class _HttpxByteStream(httpx.AsyncByteStream):  # type: ignore[misc]
         """A one-shot async stream over a body Moto already produced."""
 
         def __init__(self, data: bytes) -> None:
@@ -192,7 +194,11 @@ class _StreamReader:
 
 
 class _AiohttpLikeResponse:
-    """The subset of ``aiohttp.ClientResponse`` that aiobotocore uses as ``raw``."""
+    """The subset of ``aiohttp.ClientResponse`` that aiobotocore uses as ``raw``.
+
+    aiobotocore 2.25.x's ``StreamingBody`` proxies every other attribute to
+    ``raw`` and delegates ``async with`` to it, as aiohttp's response allows.
+    """
 
     def __init__(self, url: str, data: bytes) -> None:
         self.url = url
@@ -207,3 +213,9 @@ class _AiohttpLikeResponse:
 
     def release(self) -> None:
         self.closed = True
+
+    async def __aenter__(self) -> _AiohttpLikeResponse:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.release()

@@ -42,17 +42,15 @@ _original_send: _SyncSend = botocore.endpoint.Endpoint._send
 
 def patch_endpoint() -> None:
     """Block unanswered sync requests (called on the outermost enter)."""
-    botocore.endpoint.Endpoint._send = _guarded_send  # type: ignore[method-assign]
+    setattr(botocore.endpoint.Endpoint, "_send", _guarded_send)  # noqa: B010
 
 
 def unpatch_endpoint() -> None:
     """Restore botocore's own ``_send`` (called on the outermost exit)."""
-    botocore.endpoint.Endpoint._send = _original_send  # type: ignore[method-assign]
+    setattr(botocore.endpoint.Endpoint, "_send", _original_send)  # noqa: B010
 
 
-def _guarded_send(
-    endpoint: botocore.endpoint.Endpoint, request: AWSPreparedRequest
-) -> AWSResponse:
+def _guarded_send(endpoint: botocore.endpoint.Endpoint, request: AWSPreparedRequest) -> AWSResponse:
     # Moto's before-send handler already answered every URL it recognises,
     # so whatever arrives here would go to the network.
     if moto_lets_through(request.url):
@@ -112,9 +110,8 @@ def _same_endpoint(url: str, endpoint: str) -> bool:
 def _ambient_endpoints() -> Iterator[tuple[str, str]]:
     """Yield ``(where it was set, endpoint)`` for configured endpoint URLs."""
     for name, value in sorted(os.environ.items()):
-        if name == "AWS_ENDPOINT_URL" or name.startswith("AWS_ENDPOINT_URL_"):
-            if value:
-                yield name, value
+        if (name == "AWS_ENDPOINT_URL" or name.startswith("AWS_ENDPOINT_URL_")) and value:
+            yield name, value
     path = os.path.expanduser(os.environ.get("AWS_CONFIG_FILE", "~/.aws/config"))
     try:
         config = load_config(path)

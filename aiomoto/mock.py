@@ -14,13 +14,17 @@ import functools
 import inspect
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 from aiomoto import _activation
 
 __all__ = ["MockAWS", "mock_aws", "mock_aws_decorator"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+
+#: When a decorated test class enters the mock: around each test, or once
+#: around the whole class.
+Scope = Literal["function", "class"]
 
 
 class MockAWS:
@@ -42,24 +46,27 @@ class MockAWS:
         reset: bool = True,
         remove_data: bool = True,
         config: Mapping[str, Any] | None = None,
+        scope: Scope = "function",
     ) -> None:
         _require_bool("reset", reset)
+        if scope not in ("function", "class"):
+            raise ValueError(f"mock_aws(scope=...) must be 'function' or 'class', not {scope!r}")
         _require_bool("remove_data", remove_data)
         if config is not None and not isinstance(config, Mapping):
             raise TypeError(
-                f"mock_aws(config=...) takes a dict of Moto settings, "
-                f"not {type(config).__name__}"
+                f"mock_aws(config=...) takes a dict of Moto settings, not {type(config).__name__}"
             )
         self.reset = reset
         self.remove_data = remove_data
         self.config = config
+        self.scope = scope
         #: How many times this object is entered right now.
         self.depth = 0
 
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(reset={self.reset!r}, "
-            f"remove_data={self.remove_data!r}, config={self.config!r})"
+            f"remove_data={self.remove_data!r}, config={self.config!r}, scope={self.scope!r})"
         )
 
     @property
@@ -88,6 +95,8 @@ class MockAWS:
         _activation.exit(self, remove_data=remove_data)
 
     def __enter__(self) -> MockAWS:
+        if self.scope == "class":
+            raise TypeError(_CLASS_SCOPE_ONLY)
         self.start()
         return self
 
@@ -121,6 +130,8 @@ class MockAWS:
             from aiomoto._classes import decorate_class
 
             return decorate_class(self, target)
+        if self.scope == "class":
+            raise TypeError(_CLASS_SCOPE_ONLY)
         if not callable(target):
             raise TypeError(
                 f"mock_aws can decorate a function, a coroutine function or a "
@@ -173,7 +184,7 @@ class MockAWS:
                         except GeneratorExit:
                             await agen.aclose()
                             raise
-                        except BaseException as exc:  # forwarded to the inner generator
+                        except BaseException as exc:  # noqa: BLE001 - forwarded to the inner generator
                             item = await agen.athrow(exc)
                         else:
                             item = await agen.asend(sent)
@@ -181,6 +192,12 @@ class MockAWS:
                     return
 
         return _mark(wrapper, func)
+
+
+_CLASS_SCOPE_ONLY = (
+    "mock_aws(scope='class') decorates test classes only; use the default "
+    "scope='function' for functions and with blocks."
+)
 
 
 def _mark(wrapper: Callable[..., Any], func: _F) -> _F:
@@ -205,6 +222,7 @@ def mock_aws(
     reset: bool = True,
     remove_data: bool = True,
     config: Mapping[str, Any] | None = None,
+    scope: Scope = "function",
 ) -> MockAWS: ...
 
 
@@ -215,6 +233,7 @@ def mock_aws(
     reset: bool = True,
     remove_data: bool = True,
     config: Mapping[str, Any] | None = None,
+    scope: Scope = "function",
 ) -> MockAWS | _F:
     """Mock AWS in-process for boto3, botocore and aiobotocore clients.
 
@@ -222,9 +241,11 @@ def mock_aws(
     returns a :class:`MockAWS` to use with ``with``, ``async with`` or as a
     decorator. ``reset`` resets Moto's backends on the outermost enter,
     ``remove_data`` removes their data on the outermost exit, ``config`` is
-    passed to Moto. Raises ``TypeError`` for unknown or ill-typed options.
+    passed to Moto. ``scope="class"`` (class decoration only) keeps one mock
+    around a whole test class. Raises ``TypeError`` for unknown or ill-typed
+    options, ``ValueError`` for an unknown ``scope``.
     """
-    return _build(func, reset=reset, remove_data=remove_data, config=config)
+    return _build(func, reset=reset, remove_data=remove_data, config=config, scope=scope)
 
 
 @overload
@@ -239,6 +260,7 @@ def mock_aws_decorator(
     reset: bool = True,
     remove_data: bool = True,
     config: Mapping[str, Any] | None = None,
+    scope: Scope = "function",
 ) -> MockAWS: ...
 
 
@@ -249,6 +271,7 @@ def mock_aws_decorator(
     reset: bool = True,
     remove_data: bool = True,
     config: Mapping[str, Any] | None = None,
+    scope: Scope = "function",
 ) -> MockAWS | _F:
     """The decorator-first name for :func:`mock_aws`, with the same options.
 
@@ -256,7 +279,7 @@ def mock_aws_decorator(
     ``mock_aws_decorator(reset=False)`` returns a reusable :class:`MockAWS`
     that decorates any number of functions (and also works as a context).
     """
-    return _build(func, reset=reset, remove_data=remove_data, config=config)
+    return _build(func, reset=reset, remove_data=remove_data, config=config, scope=scope)
 
 
 def _build(
@@ -265,6 +288,7 @@ def _build(
     reset: bool,
     remove_data: bool,
     config: Mapping[str, Any] | None,
+    scope: Scope,
 ) -> MockAWS | _F:
-    mock = MockAWS(reset=reset, remove_data=remove_data, config=config)
+    mock = MockAWS(reset=reset, remove_data=remove_data, config=config, scope=scope)
     return mock if func is None else mock(func)

@@ -16,6 +16,11 @@ from aiobotocore.session import AioSession
 import aiomoto
 from aiomoto import _activation
 
+# The plugin is loaded here rather than through its entry point (disabled by
+# "-p no:aiomoto" in setup.cfg) so that coverage, which starts after entry
+# points load, measures it; test_pytest_plugin.py checks the entry point.
+pytest_plugins = ("aiomoto.pytest_plugin",)
+
 # ---------------------------------------------------------------------------
 # Network guard: no test may open a connection to a non-loopback address or
 # resolve a non-loopback name. Violations raise at once AND are recorded, so a
@@ -107,7 +112,9 @@ def network_violations() -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-def _aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _aws_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Run each test with no ambient AWS_* configuration and empty AWS files."""
     for name in [k for k in os.environ if k.startswith("AWS_")]:
         monkeypatch.delenv(name)

@@ -12,8 +12,7 @@ import boto3
 import pytest
 from aiobotocore.session import AioSession
 
-from aiomoto import MockAWS, MockStateError, mock_aws, mock_aws_decorator
-from aiomoto import _activation
+from aiomoto import MockAWS, MockStateError, _activation, mock_aws, mock_aws_decorator
 
 
 def bucket_names() -> set[str]:
@@ -417,7 +416,9 @@ async def test_concurrent_tasks_share_one_backend() -> None:
 
 
 def test_repr_shows_the_options() -> None:
-    assert repr(mock_aws(reset=False)) == "MockAWS(reset=False, remove_data=True, config=None)"
+    assert repr(mock_aws(reset=False)) == (
+        "MockAWS(reset=False, remove_data=True, config=None, scope='function')"
+    )
 
 
 # -- bad input ---------------------------------------------------------------

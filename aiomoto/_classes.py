@@ -1,0 +1,231 @@
+"""Class decoration: ``@mock_aws`` on unittest ``TestCase`` and pytest classes.
+
+The mock a class was decorated with is stored on it as ``__aiomoto_mock__``
+and looked up on the instance's class at run time, so a subclass keeps
+working, decorating again replaces the options instead of wrapping twice,
+and a subclass may be decorated with options of its own.
+
+- ``unittest.TestCase`` (and ``IsolatedAsyncioTestCase``): ``run`` and
+  ``debug`` are wrapped, so ``setUp``/``asyncSetUp``, the test, ``tearDown``
+  and every cleanup share one activation, and each test starts fresh.
+- Any other class (pytest style): each method whose name starts with
+  ``test`` runs in a fresh mock; ``setup_method`` / ``teardown_method`` open
+  and close that same activation when the class has them.
+- ``scope="class"``: one activation from ``setUpClass`` / ``setup_class`` to
+  ``tearDownClass`` / ``teardown_class``, shared by all the class's tests.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import unittest
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from aiomoto.mock import MockAWS
+
+__all__ = ["TEST_PREFIX", "decorate_class"]
+
+_C = TypeVar("_C")
+
+#: Methods of pytest-style classes whose names start with this are tests.
+TEST_PREFIX = "test"
+
+_MOCK_ATTR = "__aiomoto_mock__"
+_WRAPPED_ATTR = "__aiomoto_wrapped__"
+
+
+def decorate_class(mock: MockAWS, klass: _C) -> _C:
+    """Make every test of ``klass`` run inside ``mock`` (see module docstring)."""
+    assert isinstance(klass, type)
+    setattr(klass, _MOCK_ATTR, mock)
+    if mock.scope == "class":
+        if issubclass(klass, unittest.TestCase):
+            _wrap_set_up_class(klass)
+        else:
+            _wrap_setup_class(klass)
+    elif issubclass(klass, unittest.TestCase):
+        for name in ("run", "debug"):
+            _wrap_method(klass, name, _around)
+    else:
+        _decorate_pytest_class(klass)
+    return klass
+
+
+def _mock_of(owner: Any) -> MockAWS:
+    klass = owner if isinstance(owner, type) else type(owner)
+    mock: MockAWS = getattr(klass, _MOCK_ATTR)
+    return mock
+
+
+def _wrap_method(
+    klass: type, name: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]
+) -> None:
+    original = getattr(klass, name)
+    if getattr(original, _WRAPPED_ATTR, False):
+        return  # already wrapped here or in a base class: the lookup is dynamic
+    wrapper = make(original)
+    setattr(wrapper, _WRAPPED_ATTR, True)
+    setattr(klass, name, wrapper)
+
+
+def _around(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``method`` inside the instance's class mock (sync or async)."""
+    if inspect.iscoroutinefunction(method):
+
+        @functools.wraps(method)
+        async def async_wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            async with _mock_of(self):
+                return await method(self, *args, **kwargs)
+
+        return async_wrapper
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _mock_of(self):
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def _decorate_pytest_class(klass: type) -> None:
+    for name in dir(klass):
+        if not name.startswith(TEST_PREFIX):
+            continue
+        attr = inspect.getattr_static(klass, name)
+        if isinstance(attr, (staticmethod, classmethod)) or not inspect.isfunction(attr):
+            continue
+        _wrap_method(klass, name, _around)
+    if hasattr(klass, "setup_method"):
+        _wrap_method(klass, "setup_method", _opening)
+        if hasattr(klass, "teardown_method"):
+            _wrap_method(klass, "teardown_method", _closing)
+        else:
+            _install_closing_teardown(klass)
+    _decorate_future_subclasses(klass)
+
+
+def _decorate_future_subclasses(klass: type) -> None:
+    # Tests that an undecorated subclass adds must run mocked too.
+    if getattr(klass.__dict__.get("__init_subclass__"), _WRAPPED_ATTR, False):
+        return
+    original = klass.__dict__.get("__init_subclass__")
+    owner: Any = klass
+
+    def init_subclass(cls: Any, /, **kwargs: Any) -> None:
+        if original is None:
+            super(owner, cls).__init_subclass__(**kwargs)
+        else:
+            original.__func__(cls, **kwargs)
+        _decorate_pytest_class(cls)
+
+    hook: Any = classmethod(init_subclass)
+    setattr(hook, _WRAPPED_ATTR, True)
+    klass.__init_subclass__ = hook  # type: ignore[method-assign]
+
+
+#: Instance attribute that marks the activation ``setup_method`` opened.
+_OPEN_ATTR = "_aiomoto_open_mock"
+
+
+def _opening(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Start the mock before ``method`` and keep it open for the test.
+
+    Idempotent per instance, so overrides that call ``super()`` open once.
+    """
+
+    @functools.wraps(method)
+    def setup_method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        opened = False
+        if getattr(self, _OPEN_ATTR, None) is None:
+            mock = _mock_of(self)
+            mock.start()
+            setattr(self, _OPEN_ATTR, mock)
+            opened = True
+        try:
+            return method(self, *args, **kwargs)
+        except BaseException:
+            if opened:  # pytest skips teardown_method when setup_method fails
+                _close(self)
+            raise
+
+    return setup_method
+
+
+def _close(instance: Any) -> None:
+    mock = getattr(instance, _OPEN_ATTR, None)
+    if mock is not None:
+        setattr(instance, _OPEN_ATTR, None)
+        mock.stop()
+
+
+def _closing(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Stop the mock that ``setup_method`` opened, after ``method`` ran."""
+
+    @functools.wraps(method)
+    def teardown_method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _close(self)
+
+    return teardown_method
+
+
+def _install_closing_teardown(klass: type) -> None:
+    def teardown_method(self: Any, method: Any = None) -> None:
+        _close(self)
+
+    setattr(teardown_method, _WRAPPED_ATTR, True)
+    klass.teardown_method = teardown_method  # type: ignore[attr-defined]
+
+
+def _wrap_set_up_class(klass: type[unittest.TestCase]) -> None:
+    original = klass.__dict__.get("setUpClass")
+    if original is not None and getattr(original.__func__, _WRAPPED_ATTR, False):
+        return
+
+    def set_up_class(cls: Any) -> None:
+        mock = _mock_of(cls)
+        mock.start()
+        # Class cleanups run even when setUpClass fails, under unittest and
+        # pytest alike, and after tearDownClass.
+        cls.addClassCleanup(mock.stop)
+        if original is None:
+            super(klass, cls).setUpClass()
+        else:
+            original.__func__(cls)
+
+    setattr(set_up_class, _WRAPPED_ATTR, True)
+    klass.setUpClass = classmethod(set_up_class)  # type: ignore[assignment]
+
+
+def _wrap_setup_class(klass: type) -> None:
+    setup = inspect.getattr_static(klass, "setup_class", None)
+    teardown = inspect.getattr_static(klass, "teardown_class", None)
+    if setup is not None and getattr(setup.__func__, _WRAPPED_ATTR, False):
+        return
+
+    def setup_class(cls: type) -> None:
+        mock = _mock_of(cls)
+        mock.start()
+        try:
+            if setup is not None:
+                setup.__func__(cls)
+        except BaseException:
+            mock.stop()
+            raise
+
+    def teardown_class(cls: type) -> None:
+        try:
+            if teardown is not None:
+                teardown.__func__(cls)
+        finally:
+            _mock_of(cls).stop()
+
+    for func in (setup_class, teardown_class):
+        setattr(func, _WRAPPED_ATTR, True)
+    klass.setup_class = classmethod(setup_class)  # type: ignore[attr-defined]
+    klass.teardown_class = classmethod(teardown_class)  # type: ignore[attr-defined]

@@ -1,0 +1,130 @@
+"""unittest base classes and mixins that run each test inside ``mock_aws``.
+
+``MockAWSTestCase`` enters the mock in ``setUp``; ``IsolatedAsyncioMockAWSTestCase``
+in ``asyncSetUp``. Both exit through a cleanup, so a failure later in a
+subclass's ``setUp`` (or in the test, ``tearDown`` or another cleanup) still
+stops the mock. Options come from the typed class attribute
+``mock_aws_options``. The mixins add the same behaviour to any other
+``TestCase`` base, such as Django's ``SimpleTestCase``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import unittest
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypedDict
+
+from aiomoto.exceptions import MockStateError
+from aiomoto.mock import MockAWS
+
+__all__ = [
+    "AsyncMockAWSMixin",
+    "IsolatedAsyncioMockAWSTestCase",
+    "MockAWSMixin",
+    "MockAWSOptions",
+    "MockAWSTestCase",
+]
+
+
+class MockAWSOptions(TypedDict, total=False):
+    """The options of :func:`~aiomoto.mock_aws` a test class may set."""
+
+    reset: bool
+    remove_data: bool
+    config: Mapping[str, Any]
+
+
+class _MockAWSBase(unittest.TestCase):
+    """What both mixins share: the options, the start and the setUp check."""
+
+    #: Options for the mock around each test, e.g. ``{"reset": False}``.
+    mock_aws_options: ClassVar[MockAWSOptions] = {}
+
+    #: The mock of the running test; set when setUp / asyncSetUp starts it.
+    aws_mock: MockAWS | None = None
+
+    _set_up_hook = "setUp"
+
+    def __init__(self, methodName: str = "runTest") -> None:
+        super().__init__(methodName)
+        test = getattr(self, methodName, None)
+        if test is not None:
+            # Fail with a clear error, not with requests that escape the mock,
+            # when a subclass forgets to call super().setUp().
+            setattr(self, methodName, self._require_started(test))
+
+    def _start_mock_aws(self) -> None:
+        mock = MockAWS(**self.mock_aws_options)
+        mock.start()
+        self.addCleanup(self._stop_mock_aws, mock)
+        self.aws_mock = mock
+
+    def _stop_mock_aws(self, mock: MockAWS) -> None:
+        self.aws_mock = None
+        mock.stop()
+
+    def _check_started(self) -> None:
+        if self.aws_mock is None:
+            name = type(self).__name__
+            raise MockStateError(
+                f"{name}.{self._set_up_hook}() did not start mock_aws: an override of "
+                f"{self._set_up_hook}() in {name} must call "
+                f"super().{self._set_up_hook}() before anything that talks to AWS."
+            )
+
+    def _require_started(self, test: Any) -> Any:
+        if inspect.iscoroutinefunction(test):
+
+            @functools.wraps(test)
+            async def async_checked(*args: Any, **kwargs: Any) -> Any:
+                self._check_started()
+                return await test(*args, **kwargs)
+
+            return async_checked
+
+        @functools.wraps(test)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            self._check_started()
+            return test(*args, **kwargs)
+
+        return checked
+
+
+class MockAWSMixin(_MockAWSBase):
+    """Enter ``mock_aws`` in ``setUp``; mix into any ``unittest.TestCase`` base.
+
+    List it before the other base: ``class T(MockAWSMixin, SimpleTestCase)``.
+    """
+
+    def setUp(self) -> None:
+        self._start_mock_aws()
+        super().setUp()
+
+
+class AsyncMockAWSMixin(_MockAWSBase):
+    """Enter ``mock_aws`` in ``asyncSetUp``; mix into an async ``TestCase`` base.
+
+    The base must provide ``asyncSetUp`` (``IsolatedAsyncioTestCase`` does).
+    """
+
+    _set_up_hook = "asyncSetUp"
+
+    async def asyncSetUp(self) -> None:
+        self._start_mock_aws()
+        parent = getattr(super(), "asyncSetUp", None)
+        if parent is None:
+            raise TypeError(
+                f"{type(self).__name__} uses AsyncMockAWSMixin, which needs a base "
+                f"with asyncSetUp such as unittest.IsolatedAsyncioTestCase"
+            )
+        await parent()
+
+
+class MockAWSTestCase(MockAWSMixin, unittest.TestCase):
+    """A ``unittest.TestCase`` whose every test runs in a fresh ``mock_aws``."""
+
+
+class IsolatedAsyncioMockAWSTestCase(AsyncMockAWSMixin, unittest.IsolatedAsyncioTestCase):
+    """An ``IsolatedAsyncioTestCase`` whose tests run in a fresh ``mock_aws``."""

@@ -1,0 +1,41 @@
+"""The test matrix: `nox -s tests` runs every cell, `nox -s "tests(cell='latest')"` one.
+
+Cells pin the edges of what setup.cfg declares: the newest aiobotocore 3.x
+and Moto 5.x, and the aiobotocore 2.25 line that aioboto3 15.x pins with the
+oldest Moto aiomoto supports.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.sessions = ["lint", "tests"]
+
+MATRIX = {
+    # Unpinned on purpose: the newest releases the declared ranges allow.
+    "latest": ["aiobotocore[httpx2]>=3,<4", "moto[server]>=5.2,<6"],
+    "aiobotocore-2.25": ["aiobotocore==2.25.*", "aioboto3==15.*", "moto[server]==5.1.2"],
+}
+
+#: The 2.25 cell has no httpx backend to cover, so its floor is lower.
+COVERAGE_FLOOR = {"latest": "95", "aiobotocore-2.25": "90"}
+
+
+@nox.session
+@nox.parametrize("cell", list(MATRIX))
+def tests(session: nox.Session, cell: str) -> None:
+    """Run the test suite against one cell of the version matrix."""
+    session.install("-e", ".[test]", *MATRIX[cell])
+    session.run("python", "-m", "pip", "list", "--format=freeze", silent=False)
+    session.run(
+        "python", "-m", "pytest", f"--cov-fail-under={COVERAGE_FLOOR[cell]}", *session.posargs
+    )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff and mypy --strict."""
+    session.install("-e", ".[test]")
+    session.run("ruff", "check", ".")
+    session.run("mypy", "--strict", "aiomoto")

@@ -137,7 +137,7 @@ def _opening(method: Callable[..., Any]) -> Callable[..., Any]:
     """
 
     @functools.wraps(method)
-    def setup_method(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def setup_method(self: Any, test: Any = None) -> Any:
         opened = False
         if getattr(self, _OPEN_ATTR, None) is None:
             mock = _mock_of(self)
@@ -145,13 +145,20 @@ def _opening(method: Callable[..., Any]) -> Callable[..., Any]:
             setattr(self, _OPEN_ATTR, mock)
             opened = True
         try:
-            return method(self, *args, **kwargs)
+            return _call_xunit(method, self, test)
         except BaseException:
             if opened:  # pytest skips teardown_method when setup_method fails
                 _close(self)
             raise
 
     return setup_method
+
+
+def _call_xunit(method: Callable[..., Any], instance: Any, test: Any) -> Any:
+    # pytest passes the test function only to xunit methods that take it, so
+    # the wrappers take it (optionally) and forward it the same way.
+    takes_test = len(inspect.signature(method).parameters) > 1
+    return method(instance, test) if takes_test else method(instance)
 
 
 def _close(instance: Any) -> None:
@@ -165,9 +172,9 @@ def _closing(method: Callable[..., Any]) -> Callable[..., Any]:
     """Stop the mock that ``setup_method`` opened, after ``method`` ran."""
 
     @functools.wraps(method)
-    def teardown_method(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def teardown_method(self: Any, test: Any = None) -> Any:
         try:
-            return method(self, *args, **kwargs)
+            return _call_xunit(method, self, test)
         finally:
             _close(self)
 

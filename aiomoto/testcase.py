@@ -112,13 +112,13 @@ class AsyncMockAWSMixin(_MockAWSBase):
     _set_up_hook = "asyncSetUp"
 
     async def asyncSetUp(self) -> None:
-        self._start_mock_aws()
         parent = getattr(super(), "asyncSetUp", None)
         if parent is None:
             raise TypeError(
                 f"{type(self).__name__} uses AsyncMockAWSMixin, which needs a base "
                 f"with asyncSetUp such as unittest.IsolatedAsyncioTestCase"
             )
+        self._start_mock_aws()
         await parent()
 
 

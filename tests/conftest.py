@@ -124,6 +124,13 @@ def _aws_environment(
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
 
 
+@pytest.fixture
+def pytester(pytester: pytest.Pytester) -> pytest.Pytester:
+    """pytester with an ini that settles pytest-asyncio's loop-scope default."""
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    return pytester
+
+
 # ---------------------------------------------------------------------------
 # aiobotocore clients on each HTTP backend this aiobotocore offers.
 # ---------------------------------------------------------------------------

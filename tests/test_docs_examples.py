@@ -3,8 +3,9 @@
 An example is a ``.. code-block:: python`` block. It is executed as a module;
 then every function it defines that takes no arguments is called (coroutine
 functions under ``asyncio.run``), and every ``unittest.TestCase`` it defines
-is run. Examples written as pytest files (functions that take fixtures) run
-under pytester with aiomoto's plugin.
+is run. Examples written for pytest (they import pytest, take fixtures or
+define pytest-style ``Test*`` classes) run as a test file under pytester, with
+aiomoto's plugin loaded through its entry point.
 """
 
 from __future__ import annotations
@@ -61,26 +62,33 @@ def test_the_documents_have_examples() -> None:
     assert any(example.path.name == "README.rst" for example in EXAMPLES)
 
 
-def _takes_fixtures(namespace: dict[str, Any]) -> bool:
-    return any(
-        inspect.isfunction(obj)
-        and obj.__module__ == MODULE
-        and any(p.default is p.empty for p in inspect.signature(obj).parameters.values())
-        for obj in namespace.values()
-    )
+def _is_pytest_file(example: Example, namespace: dict[str, Any]) -> bool:
+    """Whether the example is meant to be run by pytest rather than called."""
+    if re.search(r"^import pytest$", example.code, flags=re.MULTILINE):
+        return True
+    for obj in namespace.values():
+        if getattr(obj, "__module__", None) != MODULE:
+            continue
+        if inspect.isfunction(obj) and any(
+            p.default is p.empty for p in inspect.signature(obj).parameters.values()
+        ):
+            return True  # takes fixtures
+        pytest_style_class = inspect.isclass(obj) and not issubclass(obj, unittest.TestCase)
+        if pytest_style_class and obj.__name__.startswith("Test"):
+            return True
+    return False
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.id)
 def test_example_runs(example: Example, pytester: pytest.Pytester) -> None:
     namespace: dict[str, Any] = {"__name__": MODULE}
     exec(compile(example.code, example.id, "exec"), namespace)
-    if _takes_fixtures(namespace):
+    if _is_pytest_file(example, namespace):
         pytester.makepyfile(**{"test_example": example.code})
-        result = pytester.runpytest_inprocess(
-            "-p", "aiomoto.pytest_plugin", "-o", "asyncio_mode=auto"
-        )
-        result.assert_outcomes(passed=result.parseoutcomes().get("passed", 0), failed=0, errors=0)
-        assert result.parseoutcomes().get("passed", 0) > 0
+        result = pytester.runpytest_inprocess("-o", "asyncio_mode=auto", "-p", "no:randomly")
+        outcomes = result.parseoutcomes()
+        assert outcomes.get("passed", 0) > 0, result.stdout.str()
+        result.assert_outcomes(passed=outcomes["passed"])  # and nothing else
         return
     ran = 0
     for obj in list(namespace.values()):

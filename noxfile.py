@@ -39,3 +39,10 @@ def lint(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     session.run("ruff", "check", ".")
     session.run("mypy", "--strict", "aiomoto")
+
+
+@nox.session
+def dropin(session: nox.Session) -> None:
+    """Moto's own decorator tests with moto.mock_aws, then with aiomoto.mock_aws."""
+    session.install("-e", ".[test]")
+    session.run("python", "scripts/moto_dropin.py", *session.posargs)

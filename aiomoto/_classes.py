@@ -11,6 +11,7 @@ and a subclass may be decorated with options of its own.
 - Any other class (pytest style): each method whose name starts with
   ``test`` runs in a fresh mock; ``setup_method`` / ``teardown_method`` open
   and close that same activation when the class has them.
+- Classes defined in the decorated class's body are decorated the same way.
 - ``scope="class"``: one activation from ``setUpClass`` / ``setup_class`` to
   ``tearDownClass`` / ``teardown_class``, shared by all the class's tests.
 """
@@ -51,7 +52,21 @@ def decorate_class(mock: MockAWS, klass: _C) -> _C:
             _wrap_method(klass, name, _around)
     else:
         _decorate_pytest_class(klass)
+    _decorate_nested_classes(mock, klass)
     return klass
+
+
+def _decorate_nested_classes(mock: MockAWS, klass: type) -> None:
+    # Test classes defined inside a decorated class are mocked too, as with
+    # Moto; otherwise their requests would go to real AWS. Classes merely
+    # assigned to an attribute are not the decorated class's own.
+    for name, value in list(vars(klass).items()):
+        if (
+            inspect.isclass(value)
+            and not name.startswith("_")
+            and value.__qualname__ == f"{klass.__qualname__}.{name}"
+        ):
+            decorate_class(mock, value)
 
 
 def _mock_of(owner: Any) -> MockAWS:

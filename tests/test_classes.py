@@ -278,6 +278,28 @@ def test_subclass_decorated_with_its_own_options_uses_them() -> None:
     assert seen == [True, False]
 
 
+def test_classes_nested_in_a_decorated_class_are_mocked() -> None:
+    class Helper:
+        pass
+
+    @mock_aws
+    class Outer:
+        assigned = Helper  # not defined here: left alone
+
+        class Inner(unittest.TestCase):
+            def test_inner(self) -> None:
+                assert _activation.is_active()
+
+        class TestPlainInner:
+            def test_plain(self) -> None:
+                assert _activation.is_active()
+
+    assert_passed(run_case(Outer.Inner), 1)
+    Outer.TestPlainInner().test_plain()
+    assert not hasattr(Helper, "__aiomoto_mock__")
+    assert not _activation.is_active()
+
+
 def test_mock_aws_decorator_decorates_classes() -> None:
     @mock_aws_decorator(reset=False)
     class Case(unittest.TestCase):

@@ -13,13 +13,22 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from aiomoto.exceptions import AiomotoError, MockStateError, RealHTTPRequestBlockedError
-    from aiomoto.mock import MockAWS, mock_aws, mock_aws_decorator
+    from aiomoto.exceptions import (
+        AiomotoError,
+        MockStateError,
+        ModeConflictError,
+        MotoServerError,
+        NotInServerModeError,
+        RealHTTPRequestBlockedError,
+        ServerModeDependencyError,
+        ServerUnreachableError,
+    )
+    from aiomoto.mock import MockAWS, MockAWSOptions, mock_aws, mock_aws_decorator
+    from aiomoto.server import AutoEndpointMode, MotoServer
     from aiomoto.testcase import (
         AsyncMockAWSMixin,
         IsolatedAsyncioMockAWSTestCase,
         MockAWSMixin,
-        MockAWSOptions,
         MockAWSTestCase,
     )
 
@@ -30,26 +39,40 @@ _EXPORTS = {
     "AiomotoError": "aiomoto.exceptions",
     "MockStateError": "aiomoto.exceptions",
     "RealHTTPRequestBlockedError": "aiomoto.exceptions",
+    "ModeConflictError": "aiomoto.exceptions",
+    "MotoServerError": "aiomoto.exceptions",
+    "NotInServerModeError": "aiomoto.exceptions",
+    "ServerModeDependencyError": "aiomoto.exceptions",
+    "ServerUnreachableError": "aiomoto.exceptions",
+    "AutoEndpointMode": "aiomoto.server",
+    "MotoServer": "aiomoto.server",
     "MockAWS": "aiomoto.mock",
     "mock_aws": "aiomoto.mock",
     "mock_aws_decorator": "aiomoto.mock",
     "AsyncMockAWSMixin": "aiomoto.testcase",
     "IsolatedAsyncioMockAWSTestCase": "aiomoto.testcase",
     "MockAWSMixin": "aiomoto.testcase",
-    "MockAWSOptions": "aiomoto.testcase",
+    "MockAWSOptions": "aiomoto.mock",
     "MockAWSTestCase": "aiomoto.testcase",
 }
 
 __all__ = [
     "AiomotoError",
     "AsyncMockAWSMixin",
+    "AutoEndpointMode",
     "IsolatedAsyncioMockAWSTestCase",
     "MockAWS",
     "MockAWSMixin",
     "MockAWSOptions",
     "MockAWSTestCase",
     "MockStateError",
+    "ModeConflictError",
+    "MotoServer",
+    "MotoServerError",
+    "NotInServerModeError",
     "RealHTTPRequestBlockedError",
+    "ServerModeDependencyError",
+    "ServerUnreachableError",
     "__version__",
     "mock_aws",
     "mock_aws_decorator",

@@ -7,10 +7,16 @@ variable, starts Moto (resetting its backends if that context asked for it)
 and installs the hooks; the last exit (depth 1 -> 0) stops Moto (removing
 data if the outermost context asked for it), removes the hooks and puts the
 environment back exactly as it was. Inner enters and exits only count.
+
+The outermost enter also picks the mode for everyone nested inside it: the
+in-process mock above, or server mode (``aiomoto.server``), which starts or
+attaches to a Moto server instead and patches nothing of Moto's. Entering
+the other mode while one is active raises :class:`ModeConflictError`.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from collections.abc import Mapping
@@ -19,22 +25,34 @@ from typing import Any, Protocol
 from moto.core.config import default_user_config
 from moto.core.models import MockAWS as _MotoMockAWS
 
-from aiomoto import _aiobotocore, _guard
-from aiomoto.exceptions import MockStateError
+from aiomoto import _aiobotocore, _aiohttp, _guard
+from aiomoto.exceptions import MockStateError, ModeConflictError
+from aiomoto.server import ServerOptions, ServerSession, reset_server
 
-__all__ = ["Owner", "enter", "exit", "is_active"]
+__all__ = ["Owner", "enter", "exit", "is_active", "server_session"]
 
 #: Credential variables that must not pair a real value with Moto's fake keys.
 _REAL_CREDENTIAL_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION")
 
 
 class Owner(Protocol):
-    """What activation needs from a ``mock_aws`` object."""
+    """What activation needs from a ``mock_aws`` object (its private options)."""
 
-    depth: int
-    reset: bool
-    remove_data: bool
-    config: Mapping[str, Any] | None
+    _depth: int
+    _reset: bool
+    _remove_data: bool
+    _config: Mapping[str, Any] | None
+    #: Server-mode options; ``None`` for the in-process mock.
+    _server: ServerOptions | None
+
+
+class _Overlay:
+    """A nested context's ``config``, applied until that context exits."""
+
+    def __init__(self, owner: Owner, config: Mapping[str, Any]) -> None:
+        self.owner = owner
+        self.config = config
+        self.env_snapshot = _aws_environment()
 
 
 class _State:
@@ -44,6 +62,12 @@ class _State:
         self.remove_data = True
         self.env_snapshot: dict[str, str] = {}
         self.moto: _MotoMockAWS | None = None
+        #: The running server-mode session; ``None`` in-process or inactive.
+        self.session: ServerSession | None = None
+        #: Moto's config as the outermost context set it, and the nested
+        #: contexts' configs layered over it, innermost last.
+        self.config_base: dict[str, Any] = {}
+        self.overlays: list[_Overlay] = []
 
 
 _state = _State()
@@ -58,10 +82,17 @@ def enter(owner: Owner, reset: bool | None = None) -> None:
     """Count one enter of ``owner``; the outermost one starts the mock."""
     with _state.lock:
         if _state.depth == 0:
-            _start(owner.config, owner.reset if reset is None else reset)
-            _state.remove_data = owner.remove_data
+            if owner._server is None:
+                _start(owner._config, owner._reset if reset is None else reset)
+            else:
+                _start_server(owner._server, owner._reset if reset is None else reset)
+            _state.remove_data = owner._remove_data
+        else:
+            _require_active_mode(owner._server)
+            if owner._config is not None:
+                _push_overlay(owner, owner._config)
         _state.depth += 1
-        owner.depth += 1
+        owner._depth += 1
 
 
 def exit(owner: Owner, remove_data: bool | None = None) -> None:
@@ -70,16 +101,125 @@ def exit(owner: Owner, remove_data: bool | None = None) -> None:
     Raises :class:`MockStateError` if ``owner`` is not active.
     """
     with _state.lock:
-        if owner.depth == 0:
+        if owner._depth == 0:
             raise MockStateError(
                 "mock_aws was stopped more often than it was started: stop() and "
                 "__exit__ must pair with an earlier start() or __enter__ of the "
                 "same object."
             )
-        owner.depth -= 1
+        owner._depth -= 1
         _state.depth -= 1
+        if _state.depth > 0 and owner._config is not None:
+            _pop_overlay(owner)
         if _state.depth == 0:
-            _stop(_state.remove_data if remove_data is None else remove_data)
+            _state.overlays.clear()  # Moto's stop restores its config itself
+            remove = _state.remove_data if remove_data is None else remove_data
+            session, _state.session = _state.session, None
+            if session is None:
+                _stop(remove)
+            else:
+                _stop_server(session, remove)
+
+
+def reset_backends() -> None:
+    """Empty the backend in use: the server's in server mode, else Moto's in-process one."""
+    with _state.lock:
+        if _state.session is not None:
+            reset_server(_state.session.endpoint)
+        else:
+            (_state.moto or _MotoMockAWS()).reset()
+
+
+def _push_overlay(owner: Owner, config: Mapping[str, Any]) -> None:
+    # Moto applies a nested mock's config on top of the outer one and, when
+    # that config mocks credentials, sets its fake ones again; so do we.
+    _state.overlays.append(_Overlay(owner, config))
+    _apply_config()
+    if _mocks_credentials():
+        _fake_credentials()
+
+
+def _pop_overlay(owner: Owner) -> None:
+    for index in range(len(_state.overlays) - 1, -1, -1):
+        if _state.overlays[index].owner is owner:
+            overlay = _state.overlays.pop(index)
+            _apply_config()
+            _restore_environment(overlay.env_snapshot)
+            return
+
+
+def _apply_config() -> None:
+    # Moto types its config as a TypedDict; it is a plain dict underneath.
+    config: dict[str, Any] = default_user_config  # type: ignore[assignment]
+    config.clear()
+    config.update(copy.deepcopy(_state.config_base))
+    for overlay in _state.overlays:
+        config.update(overlay.config)
+
+
+def _mocks_credentials() -> bool:
+    return default_user_config.get("core", {}).get("mock_credentials", True) is not False
+
+
+def server_session() -> ServerSession | None:
+    """The active server-mode session, or ``None``."""
+    return _state.session
+
+
+def _require_active_mode(server: ServerOptions | None) -> None:
+    session = _state.session
+    if server is None and session is not None:
+        raise ModeConflictError(
+            f"An in-process mock_aws() was entered while mock_aws(server_mode=True) "
+            f"is active (serving at {session.endpoint}). A process runs one mode at "
+            f"a time: add server_mode=True to the inner mock_aws, or exit the "
+            f"server-mode one first."
+        )
+    if server is not None and session is None:
+        raise ModeConflictError(
+            "mock_aws(server_mode=True) was entered while an in-process mock_aws() "
+            "is active. A process runs one mode at a time: drop server_mode=True "
+            "from the inner mock_aws, or use server mode for the outer one too."
+        )
+    attach_to = None if server is None else server.endpoint
+    if session is not None and attach_to is not None and attach_to != session.endpoint:
+        raise ModeConflictError(
+            f"mock_aws(server_mode=True) was asked to attach to {attach_to} while "
+            f"server mode is active with {session.endpoint}. Nested server-mode "
+            f"contexts share the outermost one's server: leave out server_port "
+            f"and server_endpoint, or exit the outer one first."
+        )
+
+
+def _start_server(options: ServerOptions, reset: bool) -> None:
+    _state.env_snapshot = _aws_environment()
+    try:
+        session = ServerSession.open(options, reset)
+        try:
+            _fake_credentials()
+        except BaseException:
+            session.close(remove_data=False)
+            raise
+    except BaseException:
+        _restore_environment(_state.env_snapshot)
+        raise
+    _state.session = session
+
+
+def _stop_server(session: ServerSession, remove_data: bool) -> None:
+    try:
+        session.close(remove_data)
+    finally:
+        _restore_environment(_state.env_snapshot)
+
+
+def _fake_credentials() -> None:
+    # The values Moto's in-process mock sets, so both modes sign alike; the
+    # server ignores them, but they keep real credentials out of requests
+    # and out of child processes.
+    os.environ.update(AWS_ACCESS_KEY_ID="FOOBARKEY", AWS_SECRET_ACCESS_KEY="FOOBARSECRET")
+    for name in _REAL_CREDENTIAL_VARS:
+        os.environ.pop(name, None)
 
 
 def _start(config: Mapping[str, Any] | None, reset: bool) -> None:
@@ -88,9 +228,11 @@ def _start(config: Mapping[str, Any] | None, reset: bool) -> None:
     try:
         moto.start(reset=reset)
         try:
+            _state.config_base = copy.deepcopy(dict(default_user_config))
             _isolate_environment()
             _guard.patch_endpoint()
             _aiobotocore.patch()
+            _aiohttp.patch()
         except BaseException:
             moto.stop(remove_data=False)
             raise
@@ -110,6 +252,7 @@ def _stop(remove_data: bool) -> None:
 
 
 def _unpatch_and_restore() -> None:
+    _aiohttp.unpatch()
     _aiobotocore.unpatch()
     _guard.unpatch_endpoint()
     _restore_environment(_state.env_snapshot)
@@ -122,7 +265,7 @@ def _aws_environment() -> dict[str, str]:
 def _isolate_environment() -> None:
     # Moto sets fake AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY unless its
     # config says otherwise; a real session token must not ride along.
-    if default_user_config.get("core", {}).get("mock_credentials", True) is not False:
+    if _mocks_credentials():
         for name in _REAL_CREDENTIAL_VARS:
             os.environ.pop(name, None)
     # Ambient endpoints would send requests past Moto; see the docs'

@@ -42,7 +42,7 @@ def decorate_class(mock: MockAWS, klass: _C) -> _C:
     """Make every test of ``klass`` run inside ``mock`` (see module docstring)."""
     assert isinstance(klass, type)
     setattr(klass, _MOCK_ATTR, mock)
-    if mock.scope == "class":
+    if mock._scope == "class":
         if issubclass(klass, unittest.TestCase):
             _wrap_set_up_class(klass)
         else:

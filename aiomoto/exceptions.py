@@ -9,7 +9,12 @@ from __future__ import annotations
 __all__ = [
     "AiomotoError",
     "MockStateError",
+    "ModeConflictError",
+    "MotoServerError",
+    "NotInServerModeError",
     "RealHTTPRequestBlockedError",
+    "ServerModeDependencyError",
+    "ServerUnreachableError",
 ]
 
 
@@ -22,6 +27,14 @@ class MockStateError(AiomotoError, RuntimeError):
 
     It subclasses ``RuntimeError`` because Moto raises ``RuntimeError`` for
     the same misuse, so code written against Moto keeps catching it.
+    """
+
+
+class NotInServerModeError(AiomotoError, AttributeError):
+    """A ``server_*`` attribute was read from a mock that runs no server.
+
+    It subclasses ``AttributeError``, so ``getattr(mock, "server_endpoint",
+    None)`` and ``hasattr`` work as for any attribute that is not there.
     """
 
 
@@ -43,4 +56,45 @@ class RealHTTPRequestBlockedError(AiomotoError):
         super().__init__(
             f"aiomoto blocked a real HTTP request while mock_aws was active: "
             f"{method} {url}\n{reason}"
+        )
+
+
+class ModeConflictError(AiomotoError):
+    """An in-process mock and server mode were mixed in one process.
+
+    Both modes serve from the process's one set of Moto backends, but they
+    send requests different ways, so a nested context must use the mode of
+    the outermost one (and, in server mode, the same server).
+    """
+
+
+class ServerModeDependencyError(AiomotoError, ImportError):
+    """Server mode needs Moto's server dependencies: install ``aiomoto[server]``.
+
+    It subclasses ``ImportError`` so code that probes for optional
+    dependencies with ``except ImportError`` keeps working.
+    """
+
+
+class MotoServerError(AiomotoError):
+    """A Moto server could not be started, or did not do what it was asked.
+
+    For example the port is in use, the host is not an address of this
+    machine, or the server refused Moto's reset request.
+    """
+
+
+class ServerUnreachableError(MotoServerError, ConnectionError):
+    """No server answers at the endpoint that server mode was told to use.
+
+    :attr:`endpoint` holds that endpoint.
+    """
+
+    def __init__(self, endpoint: str, reason: str) -> None:
+        self.endpoint = endpoint
+        self.reason = reason
+        super().__init__(
+            f"No Moto server answers at {endpoint} ({reason}). Start one with "
+            f"`python -m aiomoto server`, or let mock_aws(server_mode=True) start "
+            f"its own by leaving out server_port and server_endpoint."
         )

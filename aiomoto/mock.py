@@ -14,11 +14,16 @@ import functools
 import inspect
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from types import TracebackType
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, overload
 
 from aiomoto import _activation
+from aiomoto.exceptions import NotInServerModeError
+from aiomoto.server import DEFAULT_HOST, AutoEndpointMode, ServerSession, server_options
 
-__all__ = ["MockAWS", "mock_aws", "mock_aws_decorator"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__all__ = ["MockAWS", "MockAWSOptions", "mock_aws", "mock_aws_decorator"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -27,17 +32,49 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 Scope = Literal["function", "class"]
 
 
+class MockAWSOptions(TypedDict, total=False):
+    """The options of :class:`MockAWS`, for typing a reusable set of them.
+
+    Test classes set them through ``mock_aws_options`` (see
+    :mod:`aiomoto.testcase`); each key is described on :class:`MockAWS`.
+    """
+
+    reset: bool
+    remove_data: bool
+    config: Mapping[str, Any]
+    server_mode: bool
+    auto_endpoint: AutoEndpointMode | str
+    server_port: int
+    server_endpoint: str
+    server_host: str
+    verbose: bool
+
+
+class _DecoratorOptions(MockAWSOptions, total=False):
+    scope: Scope
+
+
 class MockAWS:
     """An in-process Moto mock shared by boto3, botocore and aiobotocore clients.
 
     Use it as ``with``, ``async with``, a decorator of sync or async
-    functions, or ``start()`` / ``stop()``. The same object may be entered
-    again while active; nesting is ref-counted process-wide, and only the
-    outermost context's ``reset``, ``remove_data`` and ``config`` apply.
+    functions and test classes, or ``start()`` / ``stop()``. The same object
+    may be entered again while active; nesting is ref-counted process-wide.
+
+    ``reset`` resets Moto's backends on the outermost enter and
+    ``remove_data`` removes their data on the outermost exit; a nested
+    context's flags are ignored. ``config`` is passed to Moto; a nested
+    context's ``config`` applies until that context exits. ``scope="class"``
+    (class decoration only) keeps one mock around a whole test class.
 
     While active it sets fake ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``,
     removes ``AWS_SESSION_TOKEN`` and sets ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS``
     to ``true``; the outermost exit restores every ``AWS_*`` variable.
+
+    With ``server_mode=True`` it runs Moto's server instead (see
+    ``docs/server-mode.rst``): clients reach it over HTTP on loopback, and
+    :attr:`server_endpoint` says where. It sets the same fake credentials
+    and, unless ``auto_endpoint`` is ``DISABLED``, ``AWS_ENDPOINT_URL``.
     """
 
     def __init__(
@@ -47,6 +84,12 @@ class MockAWS:
         remove_data: bool = True,
         config: Mapping[str, Any] | None = None,
         scope: Scope = "function",
+        server_mode: bool = False,
+        auto_endpoint: AutoEndpointMode | str = AutoEndpointMode.FORCE,
+        server_port: int | None = None,
+        server_endpoint: str | None = None,
+        server_host: str = DEFAULT_HOST,
+        verbose: bool = False,
     ) -> None:
         _require_bool("reset", reset)
         if scope not in ("function", "class"):
@@ -56,23 +99,63 @@ class MockAWS:
             raise TypeError(
                 f"mock_aws(config=...) takes a dict of Moto settings, not {type(config).__name__}"
             )
-        self.reset = reset
-        self.remove_data = remove_data
-        self.config = config
-        self.scope = scope
-        #: How many times this object is entered right now.
-        self.depth = 0
+        # Options are private: like Moto's object, the public surface is
+        # start/stop/reset, plus the ``server_*`` properties in server mode.
+        self._server = server_options(
+            server_mode,
+            auto_endpoint=auto_endpoint,
+            server_port=server_port,
+            server_endpoint=server_endpoint,
+            server_host=server_host,
+            verbose=verbose,
+        )
+        if self._server is not None and config is not None:
+            raise ValueError(
+                "mock_aws(config=...) configures the in-process mock; in server mode, "
+                "configure the server through its /moto-api/config endpoint"
+            )
+        self._reset = reset
+        self._remove_data = remove_data
+        self._config = config
+        self._scope = scope
+        self._depth = 0  # how many times this object is entered right now
 
     def __repr__(self) -> str:
+        server = "" if self._server is None else f", server={self._server!r}"
         return (
-            f"{type(self).__name__}(reset={self.reset!r}, "
-            f"remove_data={self.remove_data!r}, config={self.config!r}, scope={self.scope!r})"
+            f"{type(self).__name__}(reset={self._reset!r}, "
+            f"remove_data={self._remove_data!r}, config={self._config!r}, scope={self._scope!r}"
+            f"{server})"
         )
 
     @property
-    def active(self) -> bool:
-        """Whether this object is entered at least once."""
-        return self.depth > 0
+    def server_endpoint(self) -> str:
+        """The server's URL, such as ``http://127.0.0.1:40123``.
+
+        Raises :class:`~aiomoto.exceptions.NotInServerModeError` (an
+        ``AttributeError``) unless this is an active server-mode mock.
+        """
+        return self._server_session("server_endpoint").endpoint
+
+    @property
+    def server_host(self) -> str:
+        """The server's host; raises like :attr:`server_endpoint`."""
+        return self._server_session("server_host").host
+
+    @property
+    def server_port(self) -> int:
+        """The server's port; raises like :attr:`server_endpoint`."""
+        return self._server_session("server_port").port
+
+    def _server_session(self, attribute: str) -> ServerSession:
+        session = _activation.server_session() if self._depth > 0 else None
+        if session is None:
+            state = "is in-process" if self._server is None else "is not active"
+            raise NotInServerModeError(
+                f"{attribute} is only set while a mock_aws(server_mode=True) is "
+                f"active, and this mock {state}."
+            )
+        return session
 
     def start(self, reset: bool | None = None) -> None:
         """Enter the mock; ``reset`` overrides this object's flag for this call.
@@ -94,8 +177,16 @@ class MockAWS:
             _require_bool("remove_data", remove_data)
         _activation.exit(self, remove_data=remove_data)
 
+    def reset(self) -> None:
+        """Empty every Moto backend now, as Moto's ``MockAWS.reset()`` does.
+
+        It resets the backend in use: the server's in server mode, else the
+        in-process one (which works whether or not a mock is active).
+        """
+        _activation.reset_backends()
+
     def __enter__(self) -> MockAWS:
-        if self.scope == "class":
+        if self._scope == "class":
             raise TypeError(_CLASS_SCOPE_ONLY)
         self.start()
         return self
@@ -109,8 +200,9 @@ class MockAWS:
         self.stop()
 
     async def __aenter__(self) -> MockAWS:
-        # Starting Moto does no I/O, so this touches no event loop and runs
-        # under asyncio, trio or anything else.
+        # Starting Moto does no I/O (server mode only waits briefly on
+        # loopback), so this touches no event loop and runs under asyncio,
+        # trio or anything else.
         return self.__enter__()
 
     async def __aexit__(
@@ -130,7 +222,7 @@ class MockAWS:
             from aiomoto._classes import decorate_class
 
             return decorate_class(self, target)
-        if self.scope == "class":
+        if self._scope == "class":
             raise TypeError(_CLASS_SCOPE_ONLY)
         if not callable(target):
             raise TypeError(
@@ -215,37 +307,19 @@ def mock_aws(func: _F, /) -> _F: ...
 
 
 @overload
-def mock_aws(
-    func: None = None,
-    /,
-    *,
-    reset: bool = True,
-    remove_data: bool = True,
-    config: Mapping[str, Any] | None = None,
-    scope: Scope = "function",
-) -> MockAWS: ...
+def mock_aws(func: None = None, /, **options: Unpack[_DecoratorOptions]) -> MockAWS: ...
 
 
-def mock_aws(
-    func: _F | None = None,
-    /,
-    *,
-    reset: bool = True,
-    remove_data: bool = True,
-    config: Mapping[str, Any] | None = None,
-    scope: Scope = "function",
-) -> MockAWS | _F:
-    """Mock AWS in-process for boto3, botocore and aiobotocore clients.
+def mock_aws(func: _F | None = None, /, **options: Unpack[_DecoratorOptions]) -> MockAWS | _F:
+    """Mock AWS for boto3, botocore and aiobotocore clients.
 
-    ``@mock_aws`` decorates directly with the defaults; ``mock_aws(...)``
-    returns a :class:`MockAWS` to use with ``with``, ``async with`` or as a
-    decorator. ``reset`` resets Moto's backends on the outermost enter,
-    ``remove_data`` removes their data on the outermost exit, ``config`` is
-    passed to Moto. ``scope="class"`` (class decoration only) keeps one mock
-    around a whole test class. Raises ``TypeError`` for unknown or ill-typed
-    options, ``ValueError`` for an unknown ``scope``.
+    ``@mock_aws`` decorates directly with the defaults; ``mock_aws(**options)``
+    returns a :class:`MockAWS` (see it for the options) to use with ``with``,
+    ``async with``, ``start()``/``stop()`` or as a decorator of functions and
+    test classes. Raises ``TypeError`` for unknown or ill-typed options and
+    ``ValueError`` for values out of range or that do not go together.
     """
-    return _build(func, reset=reset, remove_data=remove_data, config=config, scope=scope)
+    return _build(func, options)
 
 
 @overload
@@ -253,25 +327,11 @@ def mock_aws_decorator(func: _F, /) -> _F: ...
 
 
 @overload
-def mock_aws_decorator(
-    func: None = None,
-    /,
-    *,
-    reset: bool = True,
-    remove_data: bool = True,
-    config: Mapping[str, Any] | None = None,
-    scope: Scope = "function",
-) -> MockAWS: ...
+def mock_aws_decorator(func: None = None, /, **options: Unpack[_DecoratorOptions]) -> MockAWS: ...
 
 
 def mock_aws_decorator(
-    func: _F | None = None,
-    /,
-    *,
-    reset: bool = True,
-    remove_data: bool = True,
-    config: Mapping[str, Any] | None = None,
-    scope: Scope = "function",
+    func: _F | None = None, /, **options: Unpack[_DecoratorOptions]
 ) -> MockAWS | _F:
     """The decorator-first name for :func:`mock_aws`, with the same options.
 
@@ -279,16 +339,9 @@ def mock_aws_decorator(
     ``mock_aws_decorator(reset=False)`` returns a reusable :class:`MockAWS`
     that decorates any number of functions (and also works as a context).
     """
-    return _build(func, reset=reset, remove_data=remove_data, config=config, scope=scope)
+    return _build(func, options)
 
 
-def _build(
-    func: _F | None,
-    *,
-    reset: bool,
-    remove_data: bool,
-    config: Mapping[str, Any] | None,
-    scope: Scope,
-) -> MockAWS | _F:
-    mock = MockAWS(reset=reset, remove_data=remove_data, config=config, scope=scope)
+def _build(func: _F | None, options: Mapping[str, Any]) -> MockAWS | _F:
+    mock = MockAWS(**options)
     return mock if func is None else mock(func)

@@ -7,6 +7,7 @@ use neither run exactly as without aiomoto installed.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -30,17 +31,22 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # A marked test gets the fixture first, so that every other fixture it
-    # uses (clients, buckets, ...) is created inside the mock.
+    # A marked test gets the fixture just before the first fixture it asks
+    # for itself, so that those (clients, buckets, ...) are made inside the
+    # mock, while autouse fixtures, which set the scene (environment
+    # variables, say), run first, as they would around a plain mock_aws.
     for item in items:
         if item.get_closest_marker(_MARKER) is None:
             continue
         names = getattr(item, "fixturenames", None)
-        if names is None:
+        function = getattr(item, "obj", None)
+        if names is None or function is None:
             continue
         if _FIXTURE in names:
             names.remove(_FIXTURE)
-        names.insert(0, _FIXTURE)
+        own = set(inspect.signature(function).parameters)
+        position = next((i for i, name in enumerate(names) if name in own), len(names))
+        names.insert(position, _FIXTURE)
 
 
 @pytest.fixture

@@ -13,11 +13,10 @@ from __future__ import annotations
 import functools
 import inspect
 import unittest
-from collections.abc import Mapping
-from typing import Any, ClassVar, TypedDict
+from typing import Any, ClassVar
 
 from aiomoto.exceptions import MockStateError
-from aiomoto.mock import MockAWS
+from aiomoto.mock import MockAWS, MockAWSOptions
 
 __all__ = [
     "AsyncMockAWSMixin",
@@ -26,14 +25,6 @@ __all__ = [
     "MockAWSOptions",
     "MockAWSTestCase",
 ]
-
-
-class MockAWSOptions(TypedDict, total=False):
-    """The options of :func:`~aiomoto.mock_aws` a test class may set."""
-
-    reset: bool
-    remove_data: bool
-    config: Mapping[str, Any]
 
 
 class _MockAWSBase(unittest.TestCase):

@@ -50,14 +50,14 @@ def test_context_returns_the_mock_object() -> None:
     mock = mock_aws()
     with mock as entered:
         assert entered is mock
-        assert mock.active
+        assert mock._depth == 1
 
 
 async def test_async_context_returns_the_mock_object() -> None:
     mock = mock_aws()
     async with mock as entered:
         assert entered is mock
-    assert not mock.active
+    assert mock._depth == 0
 
 
 def test_start_and_stop_work_without_with() -> None:
@@ -299,11 +299,11 @@ def test_same_object_can_be_reentered() -> None:
     with mock:
         make_bucket("one")
         with mock:
-            assert mock.depth == 2
+            assert mock._depth == 2
             make_bucket("two")
-        assert mock.active
+        assert mock._depth == 1
         assert bucket_names() == {"one", "two"}
-    assert not mock.active
+    assert mock._depth == 0
     assert not _activation.is_active()
 
 
@@ -413,6 +413,64 @@ async def test_concurrent_tasks_share_one_backend() -> None:
     async with mock_aws():
         await asyncio.gather(*(task(f"bucket{i}") for i in range(5)))
         assert bucket_names() == {f"bucket{i}" for i in range(5)}
+
+
+def test_reset_method_empties_the_backends_like_motos() -> None:
+    with mock_aws() as mock:
+        make_bucket("emptied")
+        mock.reset()
+        assert bucket_names() == set()
+        assert _activation.is_active()
+
+
+def test_reset_method_works_while_inactive_like_motos() -> None:
+    with mock_aws(remove_data=False):
+        make_bucket("left-over")
+    mock_aws().reset()
+    with mock_aws(reset=False):
+        assert bucket_names() == set()
+
+
+def test_public_surface_is_motos_plus_the_server_attributes() -> None:
+    mock = mock_aws()
+    public = {name for name in dir(mock) if not name.startswith("_")}
+    assert public == {"reset", "start", "stop", "server_endpoint", "server_host", "server_port"}
+    assert [name for name in vars(mock) if not name.startswith("_")] == []
+
+
+def test_nested_config_applies_until_the_inner_context_exits() -> None:
+    from moto.core.config import default_user_config
+
+    with mock_aws(config={"batch": {"use_docker": False}}):
+        with mock_aws(config={"lambda": {"use_docker": False}}):
+            assert default_user_config["batch"]["use_docker"] is False
+            assert default_user_config["lambda"]["use_docker"] is False
+        assert default_user_config["lambda"]["use_docker"] is True
+        assert default_user_config["batch"]["use_docker"] is False
+
+
+def test_nested_config_that_mocks_credentials_sets_them_until_it_exits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "user-key")
+    with mock_aws(config={"core": {"mock_credentials": False}}):
+        assert os.environ["AWS_ACCESS_KEY_ID"] == "user-key"
+        with mock_aws(config={"core": {"mock_credentials": True}}):
+            assert os.environ["AWS_ACCESS_KEY_ID"] == "FOOBARKEY"
+        assert os.environ["AWS_ACCESS_KEY_ID"] == "user-key"
+
+
+def test_nested_config_passthrough_is_honoured_by_the_guard() -> None:
+    from aiomoto import _guard
+
+    url = "http://127.0.0.1:9/"
+    with mock_aws():
+        assert not _guard.moto_lets_through(url)
+        with mock_aws(config={"core": {"passthrough": {"urls": [r"http://127\.0\.0\.1:9/.*"]}}}):
+            assert _guard.moto_lets_through(url)
+        assert not _guard.moto_lets_through(url)
 
 
 def test_repr_shows_the_options() -> None:

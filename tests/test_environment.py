@@ -179,7 +179,7 @@ def test_failure_while_moto_starts_leaves_nothing_behind(monkeypatch: pytest.Mon
     mock = mock_aws()
     with pytest.raises(OSError, match="moto failed"):
         mock.start()
-    assert not mock.active
+    assert not _activation.is_active()
     assert aws_environment() == before
     assert not _activation.is_active()
 

@@ -31,7 +31,7 @@ def test_aws_fixture_activates_the_mock_for_sync_and_async_tests(
         from aiomoto import MockAWS, _activation
 
         def test_sync(aws):
-            assert isinstance(aws, MockAWS) and aws.active
+            assert isinstance(aws, MockAWS) and _activation.is_active()
             boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="sync-bucket")
 
         async def test_async(aws):
@@ -62,7 +62,7 @@ def test_marker_activates_the_mock_with_its_options(pytester: pytest.Pytester) -
 
         @pytest.mark.mock_aws(reset=False)
         def test_marked_with_fixture(aws):
-            assert aws.reset is False
+            assert "reset=False" in repr(aws)
         """,
     )
     result.assert_outcomes(passed=2)
@@ -98,6 +98,41 @@ def test_marker_runs_the_tests_other_fixtures_inside_the_mock(
         pytester, source.replace("ASYNCIO_MARK", asyncio_mark), "-o", f"asyncio_mode={mode}"
     )
     result.assert_outcomes(passed=2)
+
+
+def test_marker_enters_the_mock_after_autouse_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import pytest
+        from aiomoto import _activation
+
+        order = []
+
+        @pytest.fixture(autouse=True)
+        def scene(monkeypatch):
+            order.append(("autouse", _activation.is_active()))
+            monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+        """
+    )
+    result = run(
+        pytester,
+        """
+        import os
+        import pytest
+        from conftest import order
+        from aiomoto import _activation
+
+        @pytest.fixture
+        def own():
+            order.append(("own", _activation.is_active()))
+
+        @pytest.mark.mock_aws
+        def test_order(own):
+            assert order == [("autouse", False), ("own", True)]
+            assert os.environ["AWS_ACCESS_KEY_ID"] == "FOOBARKEY"  # not wiped
+        """,
+    )
+    result.assert_outcomes(passed=1)
 
 
 def test_marker_on_a_class_applies_to_its_tests(pytester: pytest.Pytester) -> None:

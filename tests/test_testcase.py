@@ -55,7 +55,7 @@ class SyncBaseClassTest(MockAWSTestCase):
 
     def test_the_active_mock_is_exposed(self) -> None:
         assert self.aws_mock is not None
-        self.assertTrue(self.aws_mock.active)
+        self.assertTrue(_activation.is_active())
 
 
 class AsyncBaseClassTest(IsolatedAsyncioMockAWSTestCase):

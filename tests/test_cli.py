@@ -1,0 +1,201 @@
+"""The command line: ``python -m aiomoto server``."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+import aiomoto.__main__ as cli
+from aiomoto import MotoServer, server
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Seconds a child process gets to print or to exit before the test fails.
+PATIENCE = 60
+
+
+def bucket_names(endpoint: str) -> set[str]:
+    s3 = boto3.client(
+        "s3",
+        region_name="us-east-1",
+        endpoint_url=endpoint,
+        aws_access_key_id="cli",
+        aws_secret_access_key="cli",
+    )
+    return {bucket["Name"] for bucket in s3.list_buckets()["Buckets"]}
+
+
+def interrupt_when_waiting(
+    monkeypatch: pytest.MonkeyPatch, while_serving: Callable[[], None] = lambda: None
+) -> None:
+    """Make the CLI run ``while_serving`` where it would wait, then get SIGTERM."""
+
+    def block() -> None:
+        while_serving()
+        signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr(cli, "_block", block)
+
+
+def printed_endpoint(output: str) -> str:
+    export = output.splitlines()[-1]
+    assert export.startswith("export AWS_ENDPOINT_URL=")
+    return export.split("=", 1)[1]
+
+
+# -- in this process ---------------------------------------------------------
+
+
+def test_server_command_prints_the_endpoint_and_an_export_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    interrupt_when_waiting(monkeypatch)
+    assert cli.main(["server"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Moto server running at http://127.0.0.1:")
+    assert lines[1] == f"export AWS_ENDPOINT_URL={lines[0].split()[4]}"
+
+
+def test_server_command_serves_until_interrupted(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[set[str]] = []
+
+    def use_the_server() -> None:
+        seen.append(bucket_names(printed_endpoint(capsys.readouterr().out)))
+
+    interrupt_when_waiting(monkeypatch, use_the_server)
+    assert cli.main(["server"]) == 0
+    assert seen == [set()]
+
+
+def test_server_command_is_stopped_after_the_interrupt(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    interrupt_when_waiting(monkeypatch)
+    cli.main(["server"])
+    endpoint = printed_endpoint(capsys.readouterr().out)
+    with pytest.raises(server.ServerUnreachableError):
+        server.wait_until_answering(endpoint)
+
+
+def test_sigterm_handler_is_restored_after_the_server_stops(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    interrupt_when_waiting(monkeypatch)
+    cli.main(["server"])
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_server_command_listens_on_a_host_given_explicitly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    interrupt_when_waiting(monkeypatch)
+    cli.main(["server", "--host", "127.0.0.2"])
+    assert printed_endpoint(capsys.readouterr().out).startswith("http://127.0.0.2:")
+
+
+def test_server_command_verbose_logs_each_request(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    interrupt_when_waiting(
+        monkeypatch, lambda: bucket_names(printed_endpoint(capsys.readouterr().out))
+    )
+    with caplog.at_level("INFO", logger="werkzeug"):
+        cli.main(["server", "--verbose"])
+    assert any("GET / HTTP/1.1" in r.getMessage() for r in caplog.records if r.name == "werkzeug")
+
+
+def test_server_command_on_a_port_in_use_fails_with_a_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with MotoServer() as running:
+        port = running.port
+        assert cli.main(["server", "--port", str(port)]) == 1
+    assert f"127.0.0.1:{port}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("port", ["65536", "-1", "http"])
+def test_server_command_rejects_a_bad_port(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["server", "--port", port])
+    assert exited.value.code == 2
+    assert "--port" in capsys.readouterr().err
+
+
+def test_no_command_prints_usage_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main([])
+    assert exited.value.code == 2
+    assert "usage: python -m aiomoto" in capsys.readouterr().err
+
+
+# -- as a separate process ---------------------------------------------------
+
+
+@pytest.fixture
+def cli_process() -> Iterator[subprocess.Popen[str]]:
+    """``python -m aiomoto server`` in a child process, killed if a test leaves it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aiomoto", "server"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=PATIENCE)
+
+
+def read_endpoint(process: subprocess.Popen[str]) -> str:
+    """Read the two lines the server prints, without blocking past ``PATIENCE``."""
+    assert process.stdout is not None
+    fd = process.stdout.fileno()
+    output = b""
+    while output.count(b"\n") < 2:
+        ready, _, _ = select.select([fd], [], [], PATIENCE)
+        assert ready, "the server printed nothing"
+        chunk = os.read(fd, 4096)
+        assert chunk, "the server exited before printing its endpoint"
+        output += chunk
+    return printed_endpoint(output.decode())
+
+
+def test_python_m_aiomoto_server_serves_at_the_printed_endpoint(
+    cli_process: subprocess.Popen[str],
+) -> None:
+    assert bucket_names(read_endpoint(cli_process)) == set()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_python_m_aiomoto_server_exits_cleanly_on_a_signal(
+    cli_process: subprocess.Popen[str], signum: int
+) -> None:
+    read_endpoint(cli_process)
+    cli_process.send_signal(signum)
+    assert cli_process.wait(timeout=PATIENCE) == 0
+
+
+def test_python_m_aiomoto_server_logs_nothing_per_request(
+    cli_process: subprocess.Popen[str],
+) -> None:
+    bucket_names(read_endpoint(cli_process))
+    cli_process.send_signal(signal.SIGINT)
+    _, stderr = cli_process.communicate(timeout=PATIENCE)
+    assert stderr == ""

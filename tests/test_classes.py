@@ -475,3 +475,131 @@ def test_testcase_classes_under_python_m_unittest(pytester: pytest.Pytester) -> 
     assert result.ret == 0, result.stderr.str()
     result.stderr.fnmatch_lines(["Ran 2 tests*", "OK"])
     assert env  # the subprocess inherits the test's clean AWS environment
+
+
+# -- pytest-style edge cases, driven the way pytest drives them -----------------
+
+
+def test_only_test_functions_of_a_plain_class_are_wrapped() -> None:
+    @mock_aws
+    class TestShapes:
+        test_data = (1, 2)  # not a function
+
+        @staticmethod
+        def test_static() -> bool:
+            return _activation.is_active()
+
+        @classmethod
+        def test_class(cls) -> bool:
+            return _activation.is_active()
+
+        def test_method(self) -> bool:
+            return _activation.is_active()
+
+    assert TestShapes.test_data == (1, 2)
+    assert TestShapes.test_static() is False
+    assert TestShapes.test_class() is False
+    assert TestShapes().test_method() is True
+
+
+def test_plain_class_with_its_own_init_subclass_keeps_it() -> None:
+    seen: list[str] = []
+
+    @mock_aws
+    class TestBase:
+        def __init_subclass__(cls, **kwargs: Any) -> None:
+            super().__init_subclass__(**kwargs)
+            seen.append(cls.__name__)
+
+    class TestChild(TestBase):
+        def test_child(self) -> bool:
+            return _activation.is_active()
+
+    assert seen == ["TestChild"]
+    assert TestChild().test_child() is True
+
+
+def test_decorating_a_plain_class_twice_does_not_double_wrap() -> None:
+    class TestTwice:
+        def test_depth(self) -> int:
+            return _activation._state.depth
+
+    mock_aws(mock_aws(TestTwice))
+    assert TestTwice().test_depth() == 1
+
+
+def test_setup_method_opens_once_when_overrides_call_super() -> None:
+    @mock_aws
+    class TestBase:
+        def setup_method(self, method: Any) -> None:
+            self.base_set_up = True
+
+    class TestChild(TestBase):
+        def setup_method(self, method: Any) -> None:
+            super().setup_method(method)
+
+        def test_depth(self) -> int:
+            return _activation._state.depth
+
+    case = TestChild()
+    case.setup_method(case.test_depth)
+    assert case.test_depth() == 2  # the opened activation plus the test's own
+    case.teardown_method(case.test_depth)
+    assert not _activation.is_active()
+    case.teardown_method(case.test_depth)  # a second teardown closes nothing
+    assert not _activation.is_active()
+
+
+def test_setup_method_failure_in_an_inner_override_closes_once() -> None:
+    @mock_aws
+    class TestBase:
+        def setup_method(self) -> None:
+            raise RuntimeError("base setup failed")
+
+    class TestChild(TestBase):
+        def setup_method(self) -> None:
+            super().setup_method()
+
+    with pytest.raises(RuntimeError, match="base setup failed"):
+        TestChild().setup_method()
+    assert not _activation.is_active()
+
+
+def test_plain_class_scope_runs_setup_and_teardown_class_inside() -> None:
+    calls: list[tuple[str, bool]] = []
+
+    @mock_aws(scope="class")
+    class TestScoped:
+        @classmethod
+        def teardown_class(cls) -> None:
+            calls.append(("teardown_class", _activation.is_active()))
+
+    mock_aws(scope="class")(TestScoped)  # again: no double wrap
+    TestScoped.setup_class()  # type: ignore[attr-defined]
+    assert _activation._state.depth == 1
+    TestScoped.teardown_class()
+    assert calls == [("teardown_class", True)]
+    assert not _activation.is_active()
+
+
+def test_plain_class_scope_stops_when_setup_class_fails() -> None:
+    @mock_aws(scope="class")
+    class TestBroken:
+        @classmethod
+        def setup_class(cls) -> None:
+            raise RuntimeError("setup_class failed")
+
+    with pytest.raises(RuntimeError, match="setup_class failed"):
+        TestBroken.setup_class()
+    assert not _activation.is_active()
+
+
+def test_testcase_class_scope_decorated_twice_wraps_once() -> None:
+    @mock_aws(scope="class")
+    class Case(unittest.TestCase):
+        def test_depth(self) -> None:
+            assert _activation._state.depth == 1
+
+    mock_aws(scope="class")(Case)
+    assert_passed(run_case(Case), 1)
+    assert not _activation.is_active()

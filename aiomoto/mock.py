@@ -72,7 +72,9 @@ class MockAWS:
     to ``true``; the outermost exit restores every ``AWS_*`` variable.
 
     With ``server_mode=True`` it runs Moto's server instead (see
-    ``docs/server-mode.rst``): clients reach it over HTTP on loopback, and
+    ``docs/server-mode.rst``) on ``server_host`` (loopback) and a free port,
+    or attaches to a running one at ``server_port`` / ``server_endpoint``;
+    ``verbose`` logs each request. Clients reach it over HTTP, and
     :attr:`server_endpoint` says where. It sets the same fake credentials
     and, unless ``auto_endpoint`` is ``DISABLED``, ``AWS_ENDPOINT_URL``.
     """

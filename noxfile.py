@@ -18,8 +18,8 @@ MATRIX = {
     "aiobotocore-2.25": ["aiobotocore==2.25.*", "aioboto3==15.*", "moto[server]==5.1.2"],
 }
 
-#: Floors only go up; measured: latest 98.6%, aiobotocore-2.25 96.1% (no httpx backend there).
-COVERAGE_FLOOR = {"latest": "98", "aiobotocore-2.25": "95"}
+#: Floors only go up; measured: latest 98.6%, aiobotocore-2.25 97.4% (no httpx backend there).
+COVERAGE_FLOOR = {"latest": "98", "aiobotocore-2.25": "97"}
 
 
 @nox.session

@@ -263,11 +263,10 @@ def _aws_environment() -> dict[str, str]:
 
 
 def _isolate_environment() -> None:
-    # Moto sets fake AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY unless its
-    # config says otherwise; a real session token must not ride along.
+    # Moto has just set the same fake keys unless its config says otherwise;
+    # this also drops a real session token that must not ride along.
     if _mocks_credentials():
-        for name in _REAL_CREDENTIAL_VARS:
-            os.environ.pop(name, None)
+        _fake_credentials()
     # Ambient endpoints would send requests past Moto; see the docs'
     # "AWS_ENDPOINT_URL gotcha". Restored with the rest on exit.
     os.environ[_guard.IGNORE_CONFIGURED_ENDPOINTS_VAR] = "true"

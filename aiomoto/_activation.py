@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from moto.core.config import default_user_config
 from moto.core.models import MockAWS as _MotoMockAWS
 
-from aiomoto import _aiobotocore, _aiohttp, _guard
+from aiomoto import _aiobotocore, _aiohttp, _guard, _speedups
 from aiomoto.exceptions import MockStateError, ModeConflictError
 from aiomoto.server import ServerOptions, ServerSession, reset_server
 
@@ -226,6 +226,7 @@ def _start(config: Mapping[str, Any] | None, reset: bool) -> None:
     _state.env_snapshot = _aws_environment()
     moto = _MotoMockAWS(dict(config) if config is not None else None)  # type: ignore[arg-type]
     try:
+        _speedups.install()
         moto.start(reset=reset)
         try:
             _state.config_base = copy.deepcopy(dict(default_user_config))
@@ -252,6 +253,7 @@ def _stop(remove_data: bool) -> None:
 
 
 def _unpatch_and_restore() -> None:
+    _speedups.uninstall()
     _aiohttp.unpatch()
     _aiobotocore.unpatch()
     _guard.unpatch_endpoint()

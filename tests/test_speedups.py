@@ -1,0 +1,381 @@
+"""The speed-ups: what is shared while mocking, what stays per session, the switch.
+
+Nothing here measures time (``benchmarks/bench_suite.py`` does): sharing is
+observed through object identity, and isolation through what clients send
+and which settings they carry.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import botocore.hooks
+import botocore.session
+import pytest
+import requests
+from aiobotocore.session import AioSession
+from botocore.config import Config
+from botocore.hooks import BaseEventHooks, EventAliaser, HierarchicalEmitter
+from botocore.loaders import Loader
+from moto.core import models as moto_models
+
+from aiomoto import _speedups, mock_aws
+
+ORIGINALS = (
+    botocore.session.Session._register_data_loader,
+    EventAliaser.__init__,
+    botocore.hooks.accepts_kwargs,
+    moto_models.MockAWS._enable_patching,
+)
+
+
+def patched_now() -> tuple[Any, ...]:
+    return (
+        botocore.session.Session._register_data_loader,
+        EventAliaser.__init__,
+        botocore.hooks.accepts_kwargs,
+        moto_models.MockAWS._enable_patching,
+    )
+
+
+def s3_model(session: Any) -> Any:
+    return session.get_component("data_loader").load_service_model("s3", "service-2")
+
+
+@pytest.fixture
+def speedups_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(_speedups.SWITCH_VAR, "0")
+
+
+@pytest.fixture
+def mocked() -> Iterator[None]:
+    with mock_aws():
+        yield
+
+
+# ---------------------------------------------------------------------------
+# The switch
+# ---------------------------------------------------------------------------
+
+
+def test_speedups_are_installed_while_the_mock_is_active_by_default() -> None:
+    assert patched_now() == ORIGINALS
+    with mock_aws():
+        assert _speedups.installed()
+        assert all(now is not original for now, original in zip(patched_now(), ORIGINALS))
+    assert not _speedups.installed()
+    assert patched_now() == ORIGINALS
+
+
+@pytest.mark.parametrize("value", ["0", "false", "no", "off", " OFF "])
+def test_the_switch_turns_them_off(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv(_speedups.SWITCH_VAR, value)
+    with mock_aws():
+        assert not _speedups.installed()
+        assert patched_now() == ORIGINALS
+
+
+def test_the_switch_is_read_on_each_outermost_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(_speedups.SWITCH_VAR, "0")
+    with mock_aws():
+        monkeypatch.setenv(_speedups.SWITCH_VAR, "1")
+        with mock_aws():
+            assert not _speedups.installed()  # only the outermost start reads it
+    with mock_aws():
+        assert _speedups.installed()
+
+
+def test_a_failed_start_leaves_nothing_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing_start(self: Any, reset: bool = True) -> None:
+        raise RuntimeError("Moto could not start")
+
+    monkeypatch.setattr(moto_models.MockAWS, "start", failing_start)
+    with pytest.raises(RuntimeError, match="could not start"), mock_aws():
+        pass  # pragma: no cover - never entered
+    assert not _speedups.installed()
+    assert patched_now() == ORIGINALS
+
+
+# ---------------------------------------------------------------------------
+# What is shared, and when it is not
+# ---------------------------------------------------------------------------
+
+
+def test_sessions_made_while_mocking_share_parsed_data(mocked: None) -> None:
+    first, second = botocore.session.Session(), botocore.session.Session()
+    assert s3_model(first) is not s3_model(second)  # each session's own top level
+    assert s3_model(first)["shapes"] is s3_model(second)["shapes"]
+    assert s3_model(first) is s3_model(first)  # and the same object every time, as botocore's
+    aio = AioSession()
+    assert s3_model(aio)["shapes"] is s3_model(first)["shapes"]
+
+
+def test_with_the_switch_off_each_session_parses_its_own(speedups_off: None, mocked: None) -> None:
+    first, second = botocore.session.Session(), botocore.session.Session()
+    assert type(first.get_component("data_loader")) is Loader
+    assert s3_model(first)["shapes"] is not s3_model(second)["shapes"]
+    assert s3_model(first) == s3_model(second)
+
+
+def test_sessions_made_outside_the_mock_are_left_alone() -> None:
+    before = botocore.session.Session()
+    with mock_aws():
+        inside = botocore.session.Session()
+        assert type(before.get_component("data_loader")) is Loader
+    after = botocore.session.Session()
+    assert type(after.get_component("data_loader")) is Loader
+    # A session made inside keeps sharing after the mock exits.
+    assert s3_model(inside)["shapes"] is s3_model(botocore_session_made_inside())["shapes"]
+
+
+def botocore_session_made_inside() -> Any:
+    with mock_aws():
+        return botocore.session.Session()
+
+
+def test_a_user_data_path_is_read_per_session(
+    mocked: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path))
+    first, second = botocore.session.Session(), botocore.session.Session()
+    assert str(tmp_path) in first.get_component("data_loader").search_paths
+    assert s3_model(first)["shapes"] is not s3_model(second)["shapes"]
+    assert first.get_available_services() == second.get_available_services()
+
+
+def test_a_custom_file_loader_is_read_per_session(mocked: None) -> None:
+    first, second = botocore.session.Session(), botocore.session.Session()
+    for session in (first, second):
+        loader = session.get_component("data_loader")
+        loader.file_loader = type("FileLoader", (type(loader.file_loader),), {})()
+    assert s3_model(first)["shapes"] is not s3_model(second)["shapes"]
+
+
+def test_shared_data_stays_as_parsed_after_clients_use_it(mocked: None) -> None:
+    # botocore's S3 handlers rewrite an operation's requestUri on its first
+    # call, and endpoint resolution fills endpoints.json entries in place.
+    s3 = boto3.client("s3", region_name="eu-west-1")
+    s3.create_bucket(Bucket="kept", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    s3.put_object(Bucket="kept", Key="k", Body=b"v")
+    fips = boto3.client("sqs", region_name="us-east-1", config=Config(use_fips_endpoint=True))
+    assert fips.meta.endpoint_url.startswith("https://sqs-fips.")
+    own = s3.meta.service_model.operation_model("PutObject").http
+    assert own["requestUri"] == "/{Key+}"  # the client's session has the rewrite
+
+    fresh = Loader()
+    for key, source in _speedups._sources.items():
+        if key[0] == tuple(fresh.search_paths):
+            shared = source
+    assert shared.load_service_model("s3", "service-2") == fresh.load_service_model(
+        "s3", "service-2"
+    )
+    assert shared.load_data("endpoints") == fresh.load_data("endpoints")
+    # A later session starts from the data as parsed.
+    later = boto3.session.Session().client("s3", region_name="eu-west-1")
+    later_op = later.meta.service_model.operation_model("PutObject")
+    assert later_op.http["requestUri"] == "/{Bucket}/{Key+}"
+    assert later.get_object(Bucket="kept", Key="k")["Body"].read() == b"v"
+
+
+def test_each_session_reads_its_own_copy_of_endpoint_entries(mocked: None) -> None:
+    session = botocore.session.Session()
+    endpoints = session.get_data("endpoints")
+    shared = next(iter(_speedups._sources.values())).load_data("endpoints")
+    services = endpoints["partitions"][0]["services"]
+    shared_services = shared["partitions"][0]["services"]
+    assert services["s3"] == shared_services["s3"]
+    assert services["s3"] is not shared_services["s3"]
+    assert services["s3"] is services.get("s3")
+    assert services.get("no-such-service", "missing") == "missing"
+    assert services.setdefault("sqs") is not shared_services["sqs"]
+    assert services.setdefault("custom", {"endpoints": {}}) == {"endpoints": {}}
+    assert all(a is not b for a, b in zip(services.values(), shared_services.values()))
+    assert all(v is not shared_services.get(k) for k, v in services.items())
+    assert services.pop("dynamodb") is not shared_services["dynamodb"]
+    assert services.pop("dynamodb", None) is None
+    key, value = services.popitem()
+    assert key == "custom"
+    fresh = botocore.session.Session().get_data("endpoints")["partitions"][0]["services"]
+    key, value = fresh.popitem(last=False)
+    assert value == shared_services[key] and value is not shared_services[key]
+    assert "dynamodb" in shared_services
+
+
+# ---------------------------------------------------------------------------
+# Per-session settings never travel
+# ---------------------------------------------------------------------------
+
+
+def recorded_calls(client: Any) -> list[str]:
+    seen: list[str] = []
+
+    def record(**kwargs: Any) -> None:
+        seen.append(kwargs["event_name"])
+
+    client.meta.events.register("before-call", record)
+    return seen
+
+
+async def test_clients_in_two_tests_keep_their_own_settings() -> None:
+    with mock_aws():  # the first test
+        session = boto3.session.Session(
+            aws_access_key_id="AKIAFIRSTTEST", aws_secret_access_key="first", region_name="eu-west-1"
+        )
+        first = session.client(
+            "sqs", config=Config(retries={"max_attempts": 9, "mode": "standard"})
+        )
+        calls = recorded_calls(first)
+        session.events.register("before-call.sqs", lambda **kwargs: calls.append("session"))
+        first.create_queue(QueueName="first")
+        assert calls == ["before-call.sqs.CreateQueue"]
+        assert first.meta.region_name == "eu-west-1"
+        first_credentials = first._request_signer._credentials
+
+    with mock_aws():  # the second test
+        second = boto3.client("sqs", region_name="us-west-2")
+        second.create_queue(QueueName="second")
+        assert calls == ["before-call.sqs.CreateQueue"]  # the first test's handlers stay there
+        assert second.meta.region_name == "us-west-2"
+        assert second.meta.config.retries != first.meta.config.retries
+        assert second._request_signer._credentials.access_key == "FOOBARKEY"
+        assert first_credentials.access_key == "AKIAFIRSTTEST"
+        assert second.list_queues()["QueueUrls"][0].endswith("/second")
+        async with AioSession().create_client("sqs", region_name="ap-south-1") as aio:
+            assert aio.meta.region_name == "ap-south-1"
+            credentials = await aio._request_signer._credentials.get_frozen_credentials()
+            assert credentials.access_key == "FOOBARKEY"
+            assert "QueueUrls" not in await aio.list_queues()  # another region's backend
+
+
+def test_a_service_data_loaded_handler_changes_only_its_own_session(mocked: None) -> None:
+    def rename(service_data: Any, **kwargs: Any) -> None:
+        service_data["metadata"]["serviceFullName"] = "Changed by a handler"
+        service_data["shapes"]["BucketName"]["max"] = 7
+
+    changed = botocore.session.Session()
+    changed.register("service-data-loaded.s3", rename)
+    other = botocore.session.Session()
+
+    assert changed.get_service_model("s3").metadata["serviceFullName"] == "Changed by a handler"
+    assert s3_model(changed)["shapes"]["BucketName"]["max"] == 7
+    assert other.get_service_model("s3").metadata["serviceFullName"] == "Amazon Simple Storage Service"
+    assert "max" not in s3_model(other)["shapes"]["BucketName"]
+    assert "max" not in s3_model(botocore.session.Session())["shapes"]["BucketName"]
+    assert other.get_service_model("sqs").service_name == "sqs"  # other services stay shared
+    assert s3_model(changed)["shapes"] is not s3_model(other)["shapes"]
+
+
+async def test_an_async_sessions_handler_changes_only_its_own_session(mocked: None) -> None:
+    def rename(service_data: Any, **kwargs: Any) -> None:
+        service_data["metadata"]["serviceFullName"] = "Changed"
+
+    changed = AioSession()
+    changed.register("service-data-loaded.s3", rename)
+    assert (await changed.get_service_model("s3")).metadata["serviceFullName"] == "Changed"
+    model = await AioSession().get_service_model("s3")
+    assert model.metadata["serviceFullName"] == "Amazon Simple Storage Service"
+
+
+class OpaqueHooks(BaseEventHooks):
+    """An event hooks object whose handlers cannot be looked into."""
+
+
+def test_a_session_whose_handlers_cannot_be_seen_reads_models_privately(mocked: None) -> None:
+    opaque = botocore.session.Session(event_hooks=OpaqueHooks(), include_builtin_handlers=False)
+    plain = botocore.session.Session()
+    assert s3_model(opaque)["shapes"] is not s3_model(plain)["shapes"]
+    assert s3_model(opaque) == s3_model(plain)
+
+
+def test_a_loader_outliving_its_session_still_shares(mocked: None) -> None:
+    session = botocore.session.Session()
+    loader = session.get_component("data_loader")
+    del session
+    gc.collect()
+    assert loader._aiomoto_session() is None
+    assert loader.load_service_model("s3", "service-2")["shapes"] is (
+        s3_model(botocore.session.Session())["shapes"]
+    )
+
+
+# ---------------------------------------------------------------------------
+# Event aliases, handler signatures, Moto's routes
+# ---------------------------------------------------------------------------
+
+
+def test_aliases_follow_each_aliasers_own_table(mocked: None) -> None:
+    default = EventAliaser(HierarchicalEmitter())
+    custom = EventAliaser(HierarchicalEmitter(), {"apigateway": "renamed"})
+    assert default._alias_event_name("before-call.apigateway") == "before-call.api-gateway"
+    assert custom._alias_event_name("before-call.apigateway") == "before-call.renamed"
+    assert default._alias_name_cache is EventAliaser(HierarchicalEmitter())._alias_name_cache
+
+
+class Handlers:
+    def takes_kwargs(self, **kwargs: Any) -> None: ...
+
+    def takes_none(self) -> None: ...
+
+
+def without_kwargs() -> None: ...
+
+
+def test_handlers_without_kwargs_are_still_refused(mocked: None) -> None:
+    session = botocore.session.Session()
+    session.register("before-call.s3", Handlers().takes_kwargs)
+    for handler in (without_kwargs, without_kwargs, Handlers().takes_none):
+        with pytest.raises(ValueError, match="must accept keyword arguments"):
+            session.register("before-call.s3", handler)
+    disguised = _function_signed_as(lambda **kwargs: None, "(a)")
+    with pytest.raises(ValueError, match="must accept keyword arguments"):
+        session.register("before-call.s3", disguised)
+
+
+def _function_signed_as(function: Any, text: str) -> Any:
+    import inspect
+
+    function.__signature__ = inspect.signature(eval(f"lambda {text[1:-1]}: None"))  # noqa: S307
+    return function
+
+
+def routes() -> list[Any]:
+    return list(moto_models.responses_mock.registered())
+
+
+def test_moto_routes_are_registered_again_with_no_calls_recorded() -> None:
+    with mock_aws():
+        first = routes()
+        response = requests.get("https://s3.amazonaws.com/", timeout=5)
+        assert response.status_code == 200
+        assert sum(len(route.calls) for route in first) == 1
+    with mock_aws():
+        second = routes()
+        assert len(second) == len(first)
+        assert all(a is b for a, b in zip(first, second))
+        assert sum(len(route.calls) for route in second) == 0
+
+
+def test_without_reset_moto_builds_new_routes() -> None:
+    with mock_aws():
+        first = routes()
+    with mock_aws(reset=False):
+        assert not set(map(id, routes())) & set(map(id, first))
+
+
+def test_a_route_asked_for_with_other_arguments_is_built_anew() -> None:
+    recycler = _speedups._Recycler()
+
+    def callback(request: Any) -> None: ...
+
+    built = recycler.callback_response(method="GET", url=re.compile("a"), callback=callback)
+    recycler.restart()
+    again = recycler.callback_response(method="GET", url=re.compile("a"), callback=callback)
+    recycler.restart()
+    other = recycler.callback_response(method="GET", url=re.compile("b"), callback=callback)
+    assert again is built and other is not built
+    assert recycler.routes[0][2] is other

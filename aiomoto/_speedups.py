@@ -235,14 +235,15 @@ class _SharedLoader(Loader):  # type: ignore[misc]
         session = self._aiomoto_session()
         if session is None:
             return False
-        emitter = session.get_component("event_emitter")
-        event_name = f"service-data-loaded.{EVENT_ALIASES.get(service_name, service_name)}"
-        if isinstance(emitter, EventAliaser):
-            event_name = emitter._alias_event_name(event_name)
-            emitter = emitter._emitter
-        if isinstance(emitter, HierarchicalEmitter):
-            return bool(emitter._handlers.prefix_search(event_name))
-        return True  # an emitter we cannot look into: assume the worst
+        # Session.get_service_data (aiobotocore's too) emits on _events.
+        aliaser = getattr(session, "_events", None)
+        if not (
+            isinstance(aliaser, EventAliaser) and isinstance(aliaser._emitter, HierarchicalEmitter)
+        ):
+            return True  # handlers we cannot look into: assume the worst
+        service_id = EVENT_ALIASES.get(service_name, service_name)
+        event_name = aliaser._alias_event_name(f"service-data-loaded.{service_id}")
+        return bool(aliaser._emitter._handlers.prefix_search(event_name))
 
 
 def _call(source: Any, method: str, *args: Any) -> Any:

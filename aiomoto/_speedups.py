@@ -192,7 +192,9 @@ class _SharedLoader(Loader):  # type: ignore[misc]
         source = self._source()
         if source is None:
             return getattr(Loader, method)(self, *args)
-        return _call(source, method, *args)
+        found = _call(source, method, *args)
+        # A session's caller may change the lists it is given.
+        return self._own_copy(found, list) if isinstance(found, list) else found
 
     def _read_privately(self, *args: Any) -> Any:
         # botocore's own code on this loader alone: every file it needs is

@@ -209,8 +209,9 @@ class _SharedLoader(Loader):  # type: ignore[misc]
         """The shared Loader to read through, or ``None`` to read as botocore does."""
         if self._aiomoto_reading_privately or type(self.file_loader) is not JSONFileLoader:
             return None
-        paths = tuple(self.search_paths)
-        if any(path not in _PACKAGE_DATA_DIRS and os.path.isdir(path) for path in paths):
+        # botocore looks only in the search paths that are directories now.
+        paths = tuple(path for path in self.search_paths if os.path.isdir(path))
+        if not set(paths) <= _PACKAGE_DATA_DIRS:
             return None
         key = (paths, tuple(self.extras_types))
         with _lock:

@@ -162,6 +162,17 @@ def test_a_user_data_path_is_read_per_session(
     assert first.get_available_services() == second.get_available_services()
 
 
+def test_a_data_path_that_is_no_directory_changes_nothing(
+    mocked: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    plain = botocore.session.Session()
+    monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path / "not-there"))
+    first, second = botocore.session.Session(), botocore.session.Session()
+    assert s3_model(first)["shapes"] is s3_model(plain)["shapes"]
+    (tmp_path / "not-there").mkdir()  # from now on botocore would look there
+    assert s3_model(second)["shapes"] is not s3_model(plain)["shapes"]
+
+
 def test_a_custom_file_loader_is_read_per_session(mocked: None) -> None:
     first, second = botocore.session.Session(), botocore.session.Session()
     for session in (first, second):

@@ -257,11 +257,15 @@ def _call(source: Any, method: str, *args: Any) -> Any:
 
 def _copy_tree(node: Any) -> Any:
     """Copy the dicts and lists of parsed JSON; strings and numbers are immutable."""
-    if isinstance(node, dict):
-        return type(node)((key, _copy_tree(value)) for key, value in node.items())
     if isinstance(node, list):
         return [_copy_tree(value) for value in node]
-    return node
+    if not isinstance(node, dict):
+        return node
+    copy = node.copy()
+    for key, value in node.items():
+        if isinstance(value, (dict, list)):
+            copy[key] = _copy_tree(value)
+    return copy
 
 
 def _with_own_operations(model: Any) -> Any:

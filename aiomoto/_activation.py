@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from moto.core.config import default_user_config
 from moto.core.models import MockAWS as _MotoMockAWS
 
-from aiomoto import _aiobotocore, _aiohttp, _guard
+from aiomoto import _aiobotocore, _aiohttp, _botocore, _guard, _intercept
 from aiomoto.exceptions import MockStateError, ModeConflictError
 from aiomoto.server import ServerOptions, ServerSession, reset_server
 
@@ -197,7 +197,9 @@ def _start_server(options: ServerOptions, reset: bool) -> None:
         session = ServerSession.open(options, reset)
         try:
             _fake_credentials()
+            _patch_request_path(in_process=False)
         except BaseException:
+            _unpatch_request_path()
             session.close(remove_data=False)
             raise
     except BaseException:
@@ -210,7 +212,20 @@ def _stop_server(session: ServerSession, remove_data: bool) -> None:
     try:
         session.close(remove_data)
     finally:
+        _unpatch_request_path()
         _restore_environment(_state.env_snapshot)
+
+
+def _patch_request_path(*, in_process: bool) -> None:
+    # Both modes send every attempt of every client through _intercept.
+    _intercept.serve_in_process(in_process)
+    _botocore.patch()
+    _aiobotocore.patch()
+
+
+def _unpatch_request_path() -> None:
+    _aiobotocore.unpatch()
+    _botocore.unpatch()
 
 
 def _fake_credentials() -> None:
@@ -230,8 +245,7 @@ def _start(config: Mapping[str, Any] | None, reset: bool) -> None:
         try:
             _state.config_base = copy.deepcopy(dict(default_user_config))
             _isolate_environment()
-            _guard.patch_endpoint()
-            _aiobotocore.patch()
+            _patch_request_path(in_process=True)
             _aiohttp.patch()
         except BaseException:
             moto.stop(remove_data=False)
@@ -253,8 +267,7 @@ def _stop(remove_data: bool) -> None:
 
 def _unpatch_and_restore() -> None:
     _aiohttp.unpatch()
-    _aiobotocore.unpatch()
-    _guard.unpatch_endpoint()
+    _unpatch_request_path()
     _restore_environment(_state.env_snapshot)
 
 

@@ -29,7 +29,7 @@ from aiomoto import _aiobotocore, _aiohttp, _botocore, _guard, _intercept
 from aiomoto.exceptions import MockStateError, ModeConflictError
 from aiomoto.server import ServerOptions, ServerSession, reset_server
 
-__all__ = ["Owner", "enter", "exit", "is_active", "server_session"]
+__all__ = ["Owner", "active_owners", "enter", "exit", "is_active", "server_session"]
 
 #: Credential variables that must not pair a real value with Moto's fake keys.
 _REAL_CREDENTIAL_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION")
@@ -68,9 +68,17 @@ class _State:
         #: contexts' configs layered over it, innermost last.
         self.config_base: dict[str, Any] = {}
         self.overlays: list[_Overlay] = []
+        #: One entry per open enter, outermost first.
+        self.owners: list[Owner] = []
 
 
 _state = _State()
+
+
+def active_owners() -> list[Owner]:
+    """The objects entered and not yet exited, one entry per enter, outermost first."""
+    with _state.lock:
+        return list(_state.owners)
 
 
 def is_active() -> bool:
@@ -93,6 +101,7 @@ def enter(owner: Owner, reset: bool | None = None) -> None:
                 _push_overlay(owner, owner._config)
         _state.depth += 1
         owner._depth += 1
+        _state.owners.append(owner)
 
 
 def exit(owner: Owner, remove_data: bool | None = None) -> None:
@@ -109,9 +118,11 @@ def exit(owner: Owner, remove_data: bool | None = None) -> None:
             )
         owner._depth -= 1
         _state.depth -= 1
+        _forget(owner)
         if _state.depth > 0 and owner._config is not None:
             _pop_overlay(owner)
         if _state.depth == 0:
+            _intercept.clear()
             _state.overlays.clear()  # Moto's stop restores its config itself
             remove = _state.remove_data if remove_data is None else remove_data
             session, _state.session = _state.session, None
@@ -119,6 +130,13 @@ def exit(owner: Owner, remove_data: bool | None = None) -> None:
                 _stop(remove)
             else:
                 _stop_server(session, remove)
+
+
+def _forget(owner: Owner) -> None:
+    for index in range(len(_state.owners) - 1, -1, -1):
+        if _state.owners[index] is owner:
+            del _state.owners[index]
+            return
 
 
 def reset_backends() -> None:

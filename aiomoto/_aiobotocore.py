@@ -3,15 +3,18 @@
 Each hook names the aiobotocore lines it was checked against: the 2.25 line
 (the one aioboto3 15.x pins) and 3.x.
 
-While a mock is active (between :func:`patch` and :func:`unpatch`),
-``AioEndpoint._send``, which aiobotocore awaits for each attempt of its
-retry loop when no ``before-send`` handler answered (Moto's stubber lets
-every request pass then, see ``aiomoto._botocore``), reads a possibly async
-request body, asks ``aiomoto._intercept`` for the answer and wraps it in the
-response type the client's HTTP backend would have produced, so streaming
-bodies, checksums and errors behave as they do against AWS. When
-``_intercept`` says so (server mode, Moto's passthrough), the request goes
-to aiohttp or httpx as usual.
+While a mock is active (between :func:`patch` and :func:`unpatch`):
+
+- ``AioBaseClient._make_api_call`` runs each API call inside
+  ``_intercept.api_call``, which records it;
+- ``AioEndpoint._send``, which aiobotocore awaits for each attempt of its
+  retry loop when no ``before-send`` handler answered (Moto's stubber lets
+  every request pass then, see ``aiomoto._botocore``), reads a possibly
+  async request body, asks ``aiomoto._intercept`` for the answer and wraps
+  it in the response type the client's HTTP backend would have produced, so
+  streaming bodies, checksums and errors behave as they do against AWS. When
+  ``_intercept`` says so (server mode, Moto's passthrough), the request goes
+  to aiohttp or httpx as usual.
 
 Nothing is registered at import time, so sessions and clients created before
 ``import aiomoto`` or before the mock started are served all the same.
@@ -19,11 +22,13 @@ Nothing is registered at import time, so sessions and clients created before
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from typing import Any
 
 import aiobotocore.awsrequest
+import aiobotocore.client
 import aiobotocore.endpoint
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
@@ -43,25 +48,39 @@ if httpx is not None:
     HttpxSession = aiobotocore.httpxsession.HttpxSession
 
 _AioEndpoint = aiobotocore.endpoint.AioEndpoint
+_AioBaseClient = aiobotocore.client.AioBaseClient
 
-#: The original, as aiobotocore (2.25.x, 3.x) defines it.
+#: The originals, as aiobotocore (2.25.x, 3.x) defines them.
+_original_make_api_call = _AioBaseClient._make_api_call
 _original_send = _AioEndpoint._send
 
 
 def patch() -> None:
-    """Route aiobotocore attempts through ``_intercept`` (called on the outermost enter)."""
+    """Route aiobotocore calls and attempts through ``_intercept`` (on the outermost enter)."""
+    _AioBaseClient._make_api_call = _make_api_call
     _AioEndpoint._send = _send
 
 
 def unpatch() -> None:
     """Restore aiobotocore as it was (called on the outermost exit)."""
+    _AioBaseClient._make_api_call = _original_make_api_call
     _AioEndpoint._send = _original_send
 
 
+async def _make_api_call(client: Any, operation_name: str, api_params: Any) -> Any:
+    # AioBaseClient (2.25.x, 3.x) overrides botocore's _make_api_call with a
+    # coroutine; one API call, all its attempts.
+    with _intercept.api_call(client, operation_name, api_params) as call:
+        return call.done(await _original_make_api_call(client, operation_name, api_params))
+
+
 async def _send(endpoint: Any, request: AWSPreparedRequest) -> AWSResponse:
-    if _intercept.reads_body():
+    attempt = _intercept.attempt(request)
+    if attempt.delay:
+        await _sleep(endpoint, attempt.delay)
+    if attempt.reads_body:
         request.body = await _read_body(request.body)
-    found = _intercept.answer(request)
+    found = attempt.respond(request)
     if found is None:
         response: AWSResponse = await _original_send(endpoint, request)
         return response
@@ -74,6 +93,18 @@ async def _send(endpoint: Any, request: AWSPreparedRequest) -> AWSResponse:
     return aiobotocore.awsrequest.AioAWSResponse(
         request.url, status, response_headers, _AiohttpLikeResponse(request.url, data)
     )
+
+
+async def _sleep(endpoint: Any, seconds: float) -> None:
+    """Wait without blocking the event loop, the way the endpoint waits between retries."""
+    own_sleep = getattr(endpoint, "_sleep", None)
+    if own_sleep is not None:
+        # 3.x: AioEndpoint._sleep uses asyncio; AnyioEndpoint._sleep (httpx
+        # backend) uses anyio, so it also works under trio.
+        await own_sleep(seconds)
+    else:
+        # 2.25.x: no _sleep; the endpoint runs on asyncio only.
+        await asyncio.sleep(seconds)
 
 
 async def _read_body(body: Any) -> bytes:

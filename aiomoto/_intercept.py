@@ -205,12 +205,10 @@ class _APICall:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._token is not None:
-            _current_call.reset(self._token)
-        if self.recorders:
-            record = self._record(exc)
-            for history in self.recorders:
-                history._add(self.order, record)
+        _current_call.reset(self._token)  # type: ignore[arg-type]
+        record = self._record(exc)
+        for history in self.recorders:
+            history._add(self.order, record)
 
     def _record(self, exc: BaseException | None) -> AWSCall:
         response = self.response

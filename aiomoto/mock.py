@@ -16,7 +16,7 @@ from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, overload
 
-from aiomoto import _activation
+from aiomoto import _activation, _switches
 from aiomoto.exceptions import NotInServerModeError
 from aiomoto.server import DEFAULT_HOST, AutoEndpointMode, ServerSession, server_options
 
@@ -93,6 +93,7 @@ class MockAWS:
         server_host: str = DEFAULT_HOST,
         verbose: bool = False,
     ) -> None:
+        _switches.reject_proxy_mode()
         _require_bool("reset", reset)
         if scope not in ("function", "class"):
             raise ValueError(f"mock_aws(scope=...) must be 'function' or 'class', not {scope!r}")

@@ -208,7 +208,7 @@ def test_failed_start_leaves_environment_and_clients_untouched() -> None:
 
 
 def test_failure_after_the_server_started_stops_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(endpoint: str) -> None:
+    def refuse(endpoint: str, variable: str | None = None) -> None:
         raise MotoServerError(f"refused by {endpoint}")
 
     monkeypatch.setattr(server, "reset_server", refuse)

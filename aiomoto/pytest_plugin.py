@@ -138,12 +138,12 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
 
 def _check_leaks(item: pytest.Item) -> None:
     __tracebackhide__ = True
-    before = item.stash.get(_BEFORE, None)
-    if before is None or "aiomoto._activation" not in sys.modules:
-        return
-    if not item.config.getini(_LEAK_CHECK_INI):
+    # Nothing can be open if aiomoto's activation module was never imported.
+    if "aiomoto._activation" not in sys.modules or not item.config.getini(_LEAK_CHECK_INI):
         return
     from aiomoto import _leaks
+
+    before = item.stash.get(_BEFORE, [])
 
     open_now = _open_activations()
     held = item.config.stash.get(_HELD, [])

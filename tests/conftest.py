@@ -15,7 +15,7 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
 import aiomoto
-from aiomoto import _activation
+from aiomoto import MotoServer, _activation
 
 # The plugin is loaded here rather than through its entry point (disabled by
 # "-p no:aiomoto" in setup.cfg) so that coverage, which starts after entry
@@ -134,6 +134,26 @@ def pytester(pytester: pytest.Pytester) -> pytest.Pytester:
     """pytester with an ini that settles pytest-asyncio's loop-scope default."""
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     return pytester
+
+
+# ---------------------------------------------------------------------------
+# Servers for server mode.
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def moto_server() -> Iterator[MotoServer]:
+    """A running server that no mock_aws started; stopped however the test ends."""
+    with MotoServer() as running:
+        yield running
+
+
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A loopback port that is bound but not listening: connections are refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 # ---------------------------------------------------------------------------

@@ -84,7 +84,7 @@ def test_an_activation_knows_where_it_was_entered() -> None:
     with mock_aws():
         (activation,) = _activation.activations()
     line = sys._getframe().f_lineno - 2
-    assert activation.where == f"{__file__}:{line} in {test_an_activation_knows_where_it_was_entered.__name__}"
+    assert activation.where == f"{__file__}:{line} in {sys._getframe().f_code.co_name}"
 
 
 def test_a_decorated_functions_activation_names_its_caller() -> None:
@@ -95,7 +95,8 @@ def test_a_decorated_functions_activation_names_its_caller() -> None:
         seen.append(_activation.activations()[0].where)
 
     decorated()
-    assert seen[0].startswith(f"{__file__}:") and seen[0].endswith(" in " + sys._getframe().f_code.co_name)
+    assert seen[0].startswith(f"{__file__}:")
+    assert seen[0].endswith(" in " + sys._getframe().f_code.co_name)
 
 
 def test_unwind_stops_the_given_activations_innermost_first() -> None:
@@ -322,12 +323,14 @@ class LeakyCase(MockAWSTestCase):
 
 def test_a_mock_aws_test_case_that_leaks_errors_and_the_next_test_passes() -> None:
     result = run_unittest(LeakyCase)
-    assert result.testsRun == 3 and not result.failures
+    assert result.testsRun == 3
+    assert not result.failures
     errors = leak_errors(result)
     assert list(errors) == ["test_2_leaks"]
-    assert "MockLeakError: tests.test_leaks.LeakyCase.test_2_leaks left 1 aiomoto" in errors[
-        "test_2_leaks"
-    ]
+    assert (
+        "MockLeakError: tests.test_leaks.LeakyCase.test_2_leaks left 1 aiomoto"
+        in errors["test_2_leaks"]
+    )
     assert f"entered at {__file__}:" in errors["test_2_leaks"]
     assert "mock_aws_leak_check = False" in errors["test_2_leaks"]
     assert not _activation.is_active()
@@ -345,7 +348,8 @@ class LeakyAsyncCase(IsolatedAsyncioMockAWSTestCase):
 
 def test_an_async_test_case_that_leaks_errors_and_the_next_test_passes() -> None:
     result = run_unittest(LeakyAsyncCase)
-    assert result.testsRun == 2 and not result.failures
+    assert result.testsRun == 2
+    assert not result.failures
     assert list(leak_errors(result)) == ["test_1_leaks"]
     assert not _activation.is_active()
 
@@ -363,7 +367,8 @@ class LeakyMixinCase(MockAWSMixin, unittest.TestCase):
 def test_a_mixin_test_case_that_leaks_errors_and_the_next_test_passes() -> None:
     result = run_unittest(LeakyMixinCase)
     assert list(leak_errors(result)) == ["test_1_leaks"]
-    assert result.testsRun == 2 and not result.failures
+    assert result.testsRun == 2
+    assert not result.failures
     assert not _activation.is_active()
 
 
@@ -385,7 +390,8 @@ class KeepsAMockOpenOnPurpose(MockAWSTestCase):
 
 def test_a_test_case_can_turn_the_check_off() -> None:
     result = run_unittest(KeepsAMockOpenOnPurpose)
-    assert result.wasSuccessful() and result.testsRun == 2
+    assert result.wasSuccessful()
+    assert result.testsRun == 2
     assert not _activation.is_active()
 
 
@@ -408,7 +414,8 @@ class OpensAMockInSetUpClass(MockAWSTestCase):
 
 def test_a_mock_opened_in_set_up_class_is_not_a_leak() -> None:
     result = run_unittest(OpensAMockInSetUpClass)
-    assert result.wasSuccessful() and result.testsRun == 2
+    assert result.wasSuccessful()
+    assert result.testsRun == 2
     assert not _activation.is_active()
 
 

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from moto.core.config import default_user_config
 from moto.core.models import MockAWS as _MotoMockAWS
 
-from aiomoto import _aiobotocore, _aiohttp, _guard, _switches
+from aiomoto import _aiobotocore, _aiohttp, _botocore, _guard, _intercept, _switches
 from aiomoto.exceptions import MockStateError, ModeConflictError
 from aiomoto.server import ServerOptions, ServerSession, check_nested
 
@@ -56,6 +56,9 @@ class Owner(Protocol):
     _config: Mapping[str, Any] | None
     #: Server-mode options; ``None`` for the in-process mock.
     _server: ServerOptions | None
+
+    def stop(self, remove_data: bool | None = None) -> None:
+        """Exit once (see ``MockAWS.stop``)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,15 +102,15 @@ class _State:
 _state = _State()
 
 
+def active_owners() -> list[Owner]:
+    """The objects entered and not yet exited, one entry per enter, outermost first."""
+    with _state.lock:
+        return [activation.owner for activation in _state.activations]
+
+
 def is_active() -> bool:
     """Whether any aiomoto mock is active in this process."""
     return _state.depth > 0
-
-
-def active_owners() -> list[Owner]:
-    """The owners of the open enters, outermost first (one per enter)."""
-    with _state.lock:
-        return [activation.owner for activation in _state.activations]
 
 
 def activations() -> list[Activation]:
@@ -117,10 +120,14 @@ def activations() -> list[Activation]:
 
 
 def unwind(leaked: Sequence[Activation]) -> None:
-    """Exit each of ``leaked`` that is still open, innermost first."""
+    """Stop the owner of each of ``leaked`` that is still open, innermost first.
+
+    Through the owner's own ``stop()``, which also ends what it started
+    (call recording, faults).
+    """
     for activation in reversed(leaked):
         if activation in activations():
-            exit(activation.owner, activation=activation)
+            activation.owner.stop()
 
 
 def enter(owner: Owner, reset: bool | None = None) -> None:
@@ -143,12 +150,9 @@ def enter(owner: Owner, reset: bool | None = None) -> None:
         _state.activations.append(Activation(owner, where))
 
 
-def exit(
-    owner: Owner, remove_data: bool | None = None, *, activation: Activation | None = None
-) -> None:
+def exit(owner: Owner, remove_data: bool | None = None) -> None:
     """Count one exit of ``owner``; the outermost one stops the mock.
 
-    It closes ``activation`` if given, else ``owner``'s innermost one.
     Raises :class:`MockStateError` if ``owner`` is not active.
     """
     with _state.lock:
@@ -160,10 +164,11 @@ def exit(
             )
         owner._depth -= 1
         _state.depth -= 1
-        _forget(owner, activation)
+        _forget(owner)
         if _state.depth > 0 and owner._config is not None:
             _pop_overlay(owner)
         if _state.depth == 0:
+            _intercept.clear()
             _state.overlays.clear()  # Moto's stop restores its config itself
             remove = _state.remove_data if remove_data is None else remove_data
             session, _state.session = _state.session, None
@@ -173,11 +178,10 @@ def exit(
                 _stop_server(session, remove)
 
 
-def _forget(owner: Owner, activation: Activation | None) -> None:
-    found = _state.activations
-    for index in range(len(found) - 1, -1, -1):
-        if found[index] is activation or (activation is None and found[index].owner is owner):
-            del found[index]
+def _forget(owner: Owner) -> None:
+    for index in range(len(_state.activations) - 1, -1, -1):
+        if _state.activations[index].owner is owner:
+            del _state.activations[index]
             return
 
 
@@ -264,7 +268,9 @@ def _start_server(options: ServerOptions, reset: bool) -> None:
         session = ServerSession.open(options, reset)
         try:
             _fake_credentials()
+            _patch_request_path(in_process=False)
         except BaseException:
+            _unpatch_request_path()
             session.close(remove_data=False)
             raise
     except BaseException:
@@ -277,7 +283,20 @@ def _stop_server(session: ServerSession, remove_data: bool) -> None:
     try:
         session.close(remove_data)
     finally:
+        _unpatch_request_path()
         _restore_environment(_state.env_snapshot)
+
+
+def _patch_request_path(*, in_process: bool) -> None:
+    # Both modes send every attempt of every client through _intercept.
+    _intercept.serve_in_process(in_process)
+    _botocore.patch()
+    _aiobotocore.patch()
+
+
+def _unpatch_request_path() -> None:
+    _aiobotocore.unpatch()
+    _botocore.unpatch()
 
 
 def _fake_credentials() -> None:
@@ -297,8 +316,7 @@ def _start(config: Mapping[str, Any] | None, reset: bool) -> None:
         try:
             _state.config_base = copy.deepcopy(dict(default_user_config))
             _isolate_environment()
-            _guard.patch_endpoint()
-            _aiobotocore.patch()
+            _patch_request_path(in_process=True)
             _aiohttp.patch()
         except BaseException:
             moto.stop(remove_data=False)
@@ -320,8 +338,7 @@ def _stop(remove_data: bool) -> None:
 
 def _unpatch_and_restore() -> None:
     _aiohttp.unpatch()
-    _aiobotocore.unpatch()
-    _guard.unpatch_endpoint()
+    _unpatch_request_path()
     _restore_environment(_state.env_snapshot)
 
 

@@ -231,3 +231,20 @@ async def test_bucket_upload_and_download_file_helpers_round_trip(tmp_path: Path
             await bucket.upload_file(str(tmp_path / "up.txt"), "up.txt")
             await bucket.download_file("up.txt", str(tmp_path / "down.txt"))
     assert (tmp_path / "down.txt").read_bytes() == b"round trip"
+
+
+async def test_aioboto3_client_and_resource_calls_are_recorded() -> None:
+    async with mock_aws() as aws:
+        session = aioboto3.Session()
+        async with session.client("s3", region_name="us-east-1") as s3:
+            await s3.create_bucket(Bucket="recorded")
+        async with session.resource("dynamodb", region_name="us-east-1") as dynamodb:
+            _orders_table()
+            table = await dynamodb.Table("orders")
+            await table.put_item(Item={"customer": "c1", "order": "o1"})
+    aws.assert_called_once("s3", "CreateBucket", Bucket="recorded")
+    aws.assert_called_once("dynamodb", "PutItem", TableName="orders")
+    assert aws.calls.filter("dynamodb", "PutItem")[0].params["Item"] == {
+        "customer": "c1",
+        "order": "o1",
+    }

@@ -280,7 +280,7 @@ def test_a_failing_stop_while_unwinding_is_chained_to_the_leak_error(
 
     def unwind_fails(leaked: Any) -> None:
         for activation in reversed(leaked):
-            _activation.exit(activation.owner, activation=activation)
+            activation.owner.stop()
         raise OSError("stop failed")
 
     monkeypatch.setattr(_activation, "unwind", unwind_fails)

@@ -605,7 +605,7 @@ def test_unreachable_server_raises_an_error_naming_the_endpoint(refused_port: in
 def test_a_server_that_refuses_reset_raises_moto_server_error(
     monkeypatch: pytest.MonkeyPatch, moto_server: MotoServer
 ) -> None:
-    monkeypatch.setattr(server, "_RESET_PATH", "/not-the-reset-api")
+    monkeypatch.setattr(server, "_RESET_PATH", "/moto-api/not-the-reset-api")
     with pytest.raises(MotoServerError, match="is it a Moto server"):
         mock_aws(server_mode=True, server_port=moto_server.port).start()
 

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import textwrap
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
@@ -25,23 +21,8 @@ from aiomoto import (
     mock_aws,
 )
 from tests.conftest import AioClientFactory
-from tests.test_cli import PATIENCE, read_endpoint
-
-ROOT = Path(__file__).resolve().parent.parent
-
-#: Credentials for talking to a server from outside any mock.
-OUTSIDE = {"aws_access_key_id": "outside", "aws_secret_access_key": "outside"}
-
-
-def bucket_names(endpoint: str | None = None) -> set[str]:
-    kwargs: dict[str, Any] = {} if endpoint is None else {"endpoint_url": endpoint, **OUTSIDE}
-    s3 = boto3.client("s3", region_name="us-east-1", **kwargs)
-    return {bucket["Name"] for bucket in s3.list_buckets()["Buckets"]}
-
-
-def make_bucket(name: str, endpoint: str | None = None) -> None:
-    kwargs: dict[str, Any] = {} if endpoint is None else {"endpoint_url": endpoint, **OUTSIDE}
-    boto3.client("s3", region_name="us-east-1", **kwargs).create_bucket(Bucket=name)
+from tests.test_cli import read_endpoint
+from tests.test_server_mode import bucket_names, make_bucket, server_threads
 
 
 @pytest.fixture
@@ -71,28 +52,24 @@ def test_server_mode_defaults_to_moto_s_endpoint(monkeypatch: pytest.MonkeyPatch
     assert options.reset_api is True
 
 
-def test_moto_port_moves_the_default_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("variables", "endpoint", "reset_api"),
+    [
+        ({"MOTO_PORT": "5123"}, "http://localhost:5123", True),
+        ({"TEST_SERVER_MODE_ENDPOINT": "http://127.0.0.1:4000/"}, "http://127.0.0.1:4000", True),
+        ({"MOTO_CALL_RESET_API": "False"}, "http://localhost:5000", False),
+    ],
+    ids=["MOTO_PORT", "TEST_SERVER_MODE_ENDPOINT", "MOTO_CALL_RESET_API"],
+)
+def test_the_variables_moto_reads_beside_it_apply(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], endpoint: str, reset_api: bool
+) -> None:
     monkeypatch.setenv("TEST_SERVER_MODE", "true")
-    monkeypatch.setenv("MOTO_PORT", "5123")
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
     options = _switches.environment_server()
     assert options is not None
-    assert options.endpoint == "http://localhost:5123"
-
-
-def test_the_endpoint_variable_is_normalised(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TEST_SERVER_MODE", "true")
-    monkeypatch.setenv("TEST_SERVER_MODE_ENDPOINT", "http://127.0.0.1:4000/")
-    options = _switches.environment_server()
-    assert options is not None
-    assert options.endpoint == "http://127.0.0.1:4000"
-
-
-def test_moto_call_reset_api_false_turns_resets_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TEST_SERVER_MODE", "true")
-    monkeypatch.setenv("MOTO_CALL_RESET_API", "False")
-    options = _switches.environment_server()
-    assert options is not None
-    assert options.reset_api is False
+    assert (options.endpoint, options.reset_api) == (endpoint, reset_api)
 
 
 def test_a_bad_endpoint_variable_is_named_in_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -145,16 +122,10 @@ def test_the_decorator_and_the_server_mode_are_read_when_entered(
 
 
 def test_nothing_is_started_or_stopped(test_server_mode: MotoServer) -> None:
-    threads_before = _server_threads()
+    threads_before = server_threads()
     with mock_aws():
-        assert _server_threads() == threads_before
+        assert server_threads() == threads_before
     assert test_server_mode.running
-
-
-def _server_threads() -> list[str]:
-    import threading
-
-    return sorted(t.name for t in threading.enumerate() if t.name.startswith("aiomoto-server-"))
 
 
 def test_the_outermost_enter_resets_the_server(test_server_mode: MotoServer) -> None:
@@ -293,21 +264,9 @@ SUITE = """
 
 
 @pytest.fixture
-def aiomoto_server() -> Iterator[str]:
+def aiomoto_server(cli_process: subprocess.Popen[str]) -> str:
     """The endpoint of ``python -m aiomoto server`` in a child process."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "aiomoto", "server"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        yield read_endpoint(process)
-    finally:
-        process.kill()
-        process.communicate(timeout=PATIENCE)
+    return read_endpoint(cli_process)
 
 
 @pytest.mark.parametrize(

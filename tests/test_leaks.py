@@ -190,6 +190,8 @@ def test_mocks_held_by_wider_scoped_fixtures_are_not_leaks(pytester: pytest.Pyte
     result = run(
         pytester,
         """
+        import unittest
+
         import boto3
         import pytest
         from aiomoto import _activation, mock_aws
@@ -219,9 +221,17 @@ def test_mocks_held_by_wider_scoped_fixtures_are_not_leaks(pytester: pytest.Pyte
 
             def test_b(self):
                 assert len(_activation.active_owners()) == 3
+
+        @mock_aws(scope="class", reset=False)
+        class TestUnittestClass(unittest.TestCase):
+            def test_c(self):
+                assert len(_activation.active_owners()) == 3
+
+            def test_d(self):
+                assert len(_activation.active_owners()) == 3
         """,
     )
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=6)
     assert not _activation.is_active()
 
 

@@ -179,10 +179,9 @@ def exit(owner: Owner, remove_data: bool | None = None) -> None:
 
 
 def _forget(owner: Owner) -> None:
-    for index in range(len(_state.activations) - 1, -1, -1):
-        if _state.activations[index].owner is owner:
-            del _state.activations[index]
-            return
+    # An owner with _depth > 0 has an entry; its innermost one goes.
+    found = _state.activations
+    del found[max(i for i, activation in enumerate(found) if activation.owner is owner)]
 
 
 def _call_site() -> str:

@@ -106,6 +106,9 @@ def test_unwind_stops_the_given_activations_innermost_first() -> None:
         mock_aws().start()
         mock_aws(config={"batch": {"use_docker": False}}).start()
         leaked = _activation.activations()[1:]
+        closed_already = mock_aws()
+        with closed_already:
+            leaked += _activation.activations()[-1:]
         _activation.unwind(leaked)
         assert _activation.active_owners() == [kept]
     finally:

@@ -183,6 +183,19 @@ def test_an_explicit_server_mode_mock_still_starts_its_own_server(
             mock_aws().start()
 
 
+def test_an_environment_mock_inside_an_explicit_one_must_agree_with_it(
+    test_server_mode: MotoServer,
+) -> None:
+    with mock_aws(server_mode=True, server_endpoint=test_server_mode.endpoint):
+        with pytest.raises(ModeConflictError) as caught:
+            mock_aws().start()
+    assert str(caught.value).startswith(
+        "A mock_aws() in server mode from the environment "
+        "(auto_endpoint=AutoEndpointMode.IF_MISSING) was entered while server mode is "
+        "active with auto_endpoint=AutoEndpointMode.FORCE"
+    )
+
+
 def test_the_environment_is_restored_after_the_mock(test_server_mode: MotoServer) -> None:
     before = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
     with mock_aws():

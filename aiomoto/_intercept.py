@@ -26,6 +26,7 @@ answer is gets decided here, once:
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Mapping
 from contextvars import ContextVar, Token
 from types import MappingProxyType, TracebackType
@@ -61,6 +62,9 @@ MotoAnswer = tuple[int, Any, Any]
 _in_process = True
 
 
+#: Guards changes to the two lists below; readers take a snapshot.
+_lock = threading.Lock()
+
 #: The histories of the mocks that are active, which every call is added to.
 _recorders: list[CallHistory] = []
 
@@ -76,32 +80,41 @@ _call_order = itertools.count()
 
 def start_recording(history: CallHistory) -> None:
     """Add every API call from now on to ``history``."""
-    _recorders.append(history)
+    with _lock:
+        _recorders.append(history)
 
 
 def stop_recording(history: CallHistory) -> None:
     """Stop adding calls to ``history``; does nothing if it is not recording."""
-    if history in _recorders:
-        _recorders.remove(history)
+    _discard(_recorders, history)
 
 
 def add_fault(fault: Fault) -> None:
     """Apply ``fault`` to every attempt from now on, before older faults."""
-    _faults.append(fault)
+    with _lock:
+        _faults.append(fault)
 
 
 def remove_fault(fault: Fault) -> None:
     """Stop applying ``fault``; does nothing if it is not applied."""
-    if fault in _faults:
-        _faults.remove(fault)
+    _discard(_faults, fault)
+
+
+def _discard(items: list[Any], item: object) -> None:
+    with _lock:
+        if item in items:
+            items.remove(item)
 
 
 def clear() -> None:
     """Forget every recorder and fault (called when the outermost mock exits)."""
-    _recorders.clear()
-    for fault in list(_faults):
-        fault.remove()
-    _faults.clear()
+    with _lock:
+        _recorders.clear()
+        faults = list(_faults)
+    for fault in faults:
+        fault.remove()  # also ends it for the mock that injected it
+    with _lock:
+        _faults.clear()
 
 
 def serve_in_process(in_process: bool) -> None:
@@ -121,7 +134,7 @@ def attempt(request: AWSPreparedRequest) -> Attempt:
     answering = None
     if call is not None:
         call.attempts += 1
-        for fault in reversed(_faults):
+        for fault in reversed(tuple(_faults)):
             if fault._applies_to(call) and fault._fires():
                 delay += fault.latency
                 if fault._answers:
@@ -205,12 +218,10 @@ class _APICall:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._token is not None:
-            _current_call.reset(self._token)
-        if self.recorders:
-            record = self._record(exc)
-            for history in self.recorders:
-                history._add(self.order, record)
+        _current_call.reset(self._token)  # type: ignore[arg-type]
+        record = self._record(exc)
+        for history in self.recorders:
+            history._add(self.order, record)
 
     def _record(self, exc: BaseException | None) -> AWSCall:
         response = self.response

@@ -179,12 +179,12 @@ class _Pattern:
         )
 
     def __str__(self) -> str:
-        if self.service is None:
-            return "any AWS call"
+        # Assertions always name a service; only filter() matches any call.
+        service = str(self.service)
         if self.operation is None:
-            where = f"any {self.service} call"
+            where = f"any {service} call"
             return f"{where} with {_arguments(self.params)}" if self.params else where
-        return _describe(self.service, self.operation, self.params)
+        return _describe(service, self.operation, self.params)
 
 
 def _check_called(history: CallHistory, pattern: _Pattern, times: int | None) -> None:

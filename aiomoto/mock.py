@@ -14,7 +14,7 @@ import functools
 import inspect
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, overload
 
 from aiomoto import _activation, _intercept, _switches
 from aiomoto.exceptions import MockStateError, NotInServerModeError
@@ -433,9 +433,11 @@ def active_mock() -> MockAWS:
     Its :attr:`~MockAWS.calls` hold the calls made since it was entered.
     Raises :class:`~aiomoto.exceptions.MockStateError` if no mock is active.
     """
-    for owner in reversed(_activation.active_owners()):
-        if isinstance(owner, MockAWS):
-            return owner
+    owners = _activation.active_owners()
+    if owners:
+        # Only MockAWS objects enter; no isinstance check, so that a mock
+        # made by a re-imported aiomoto.mock (pytester unloads modules) counts.
+        return cast(MockAWS, owners[-1])
     raise MockStateError(
         "active_mock() was called while no mock_aws is active: call it inside a "
         "mock_aws context, a @mock_aws-decorated function or a test that uses the "

@@ -140,17 +140,19 @@ async def test_sync_and_async_calls_share_one_history(aio_client: AioClientFacto
     assert [c.operation for c in aws.calls] == ["CreateBucket", "PutObject", "GetObject"]
 
 
-@pytest.mark.skipif("httpx" not in BACKENDS, reason="trio needs aiobotocore 3.x's httpx backend")
-def test_calls_under_trio_are_recorded() -> None:
-    async def main() -> MockAWS:
-        async with mock_aws() as aws:
-            session = AioSession()
-            async with session.create_client("s3", config=aio_config("httpx")) as s3:
-                await s3.create_bucket(Bucket="trio-history")
-            return aws
+# trio needs aiobotocore 3.x's httpx backend; the 2.25 cell has no trio to test.
+if "httpx" in BACKENDS:
 
-    aws = trio.run(main)
-    aws.assert_called_once("s3", "create_bucket", Bucket="trio-history")
+    def test_calls_under_trio_are_recorded() -> None:
+        async def main() -> MockAWS:
+            async with mock_aws() as aws:
+                session = AioSession()
+                async with session.create_client("s3", config=aio_config("httpx")) as s3:
+                    await s3.create_bucket(Bucket="trio-history")
+                return aws
+
+        aws = trio.run(main)
+        aws.assert_called_once("s3", "create_bucket", Bucket="trio-history")
 
 
 def test_s3fs_calls_are_recorded() -> None:

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from aiomoto.exceptions import (
         AiomotoError,
+        MockLeakError,
         MockStateError,
         ModeConflictError,
         MotoServerError,
         NotInServerModeError,
+        ProxyModeUnsupportedError,
         RealHTTPRequestBlockedError,
         ServerModeDependencyError,
         ServerUnreachableError,
@@ -39,7 +41,9 @@ __version__ = "0.1.0"
 #: Public name -> the module that defines it.
 _EXPORTS = {
     "AiomotoError": "aiomoto.exceptions",
+    "MockLeakError": "aiomoto.exceptions",
     "MockStateError": "aiomoto.exceptions",
+    "ProxyModeUnsupportedError": "aiomoto.exceptions",
     "RealHTTPRequestBlockedError": "aiomoto.exceptions",
     "ModeConflictError": "aiomoto.exceptions",
     "MotoServerError": "aiomoto.exceptions",
@@ -74,11 +78,13 @@ __all__ = [
     "MockAWSMixin",
     "MockAWSOptions",
     "MockAWSTestCase",
+    "MockLeakError",
     "MockStateError",
     "ModeConflictError",
     "MotoServer",
     "MotoServerError",
     "NotInServerModeError",
+    "ProxyModeUnsupportedError",
     "RealHTTPRequestBlockedError",
     "ServerModeDependencyError",
     "ServerUnreachableError",

@@ -18,18 +18,30 @@ from __future__ import annotations
 
 import copy
 import os
+import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from moto.core.config import default_user_config
 from moto.core.models import MockAWS as _MotoMockAWS
 
-from aiomoto import _aiobotocore, _aiohttp, _botocore, _guard, _intercept, _speedups
+from aiomoto import _aiobotocore, _aiohttp, _botocore, _guard, _intercept, _speedups, _switches
 from aiomoto.exceptions import MockStateError, ModeConflictError
-from aiomoto.server import ServerOptions, ServerSession, reset_server
+from aiomoto.server import ServerOptions, ServerSession, check_nested
 
-__all__ = ["Owner", "active_owners", "enter", "exit", "is_active", "server_session"]
+__all__ = [
+    "Activation",
+    "Owner",
+    "activations",
+    "active_owners",
+    "enter",
+    "exit",
+    "is_active",
+    "server_session",
+    "unwind",
+]
 
 #: Credential variables that must not pair a real value with Moto's fake keys.
 _REAL_CREDENTIAL_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION")
@@ -44,6 +56,21 @@ class Owner(Protocol):
     _config: Mapping[str, Any] | None
     #: Server-mode options; ``None`` for the in-process mock.
     _server: ServerOptions | None
+
+    def stop(self, remove_data: bool | None = None) -> None:
+        """Exit once (see ``MockAWS.stop``)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Activation:
+    """One open enter of a ``mock_aws`` object, and where it was entered.
+
+    Compared by identity: the same owner entered twice is two activations.
+    """
+
+    owner: Owner
+    #: ``file:line in function`` of the first caller outside aiomoto.
+    where: str
 
 
 class _Overlay:
@@ -68,8 +95,8 @@ class _State:
         #: contexts' configs layered over it, innermost last.
         self.config_base: dict[str, Any] = {}
         self.overlays: list[_Overlay] = []
-        #: One entry per open enter, outermost first.
-        self.owners: list[Owner] = []
+        #: Every open enter, outermost first.
+        self.activations: list[Activation] = []
 
 
 _state = _State()
@@ -78,7 +105,7 @@ _state = _State()
 def active_owners() -> list[Owner]:
     """The objects entered and not yet exited, one entry per enter, outermost first."""
     with _state.lock:
-        return list(_state.owners)
+        return [activation.owner for activation in _state.activations]
 
 
 def is_active() -> bool:
@@ -86,22 +113,41 @@ def is_active() -> bool:
     return _state.depth > 0
 
 
+def activations() -> list[Activation]:
+    """The open enters, outermost first."""
+    with _state.lock:
+        return list(_state.activations)
+
+
+def unwind(leaked: Sequence[Activation]) -> None:
+    """Stop the owner of each of ``leaked`` that is still open, innermost first.
+
+    Through the owner's own ``stop()``, which also ends what it started
+    (call recording, faults).
+    """
+    for activation in reversed(leaked):
+        if activation in activations():
+            activation.owner.stop()
+
+
 def enter(owner: Owner, reset: bool | None = None) -> None:
     """Count one enter of ``owner``; the outermost one starts the mock."""
+    where = _call_site()
     with _state.lock:
+        server = _switches.server_options_for(owner)
         if _state.depth == 0:
-            if owner._server is None:
+            if server is None:
                 _start(owner._config, owner._reset if reset is None else reset)
             else:
-                _start_server(owner._server, owner._reset if reset is None else reset)
+                _start_server(server, owner._reset if reset is None else reset)
             _state.remove_data = owner._remove_data
         else:
-            _require_active_mode(owner._server)
+            _require_active_mode(server)
             if owner._config is not None:
                 _push_overlay(owner, owner._config)
         _state.depth += 1
         owner._depth += 1
-        _state.owners.append(owner)
+        _state.activations.append(Activation(owner, where))
 
 
 def exit(owner: Owner, remove_data: bool | None = None) -> None:
@@ -133,17 +179,29 @@ def exit(owner: Owner, remove_data: bool | None = None) -> None:
 
 
 def _forget(owner: Owner) -> None:
-    for index in range(len(_state.owners) - 1, -1, -1):
-        if _state.owners[index] is owner:
-            del _state.owners[index]
-            return
+    # An owner with _depth > 0 has an entry; its innermost one goes.
+    found = _state.activations
+    del found[max(i for i, activation in enumerate(found) if activation.owner is owner)]
+
+
+def _call_site() -> str:
+    # The first frame outside aiomoto (and contextlib, which ``with`` and
+    # ExitStack pass through) is where the user entered the mock.
+    frame = sys._getframe(1)
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] in (
+        "aiomoto",
+        "contextlib",
+    ):
+        frame = frame.f_back
+    code = frame.f_code
+    return f"{code.co_filename}:{frame.f_lineno} in {code.co_name}"
 
 
 def reset_backends() -> None:
     """Empty the backend in use: the server's in server mode, else Moto's in-process one."""
     with _state.lock:
         if _state.session is not None:
-            reset_server(_state.session.endpoint)
+            _state.session.reset()
         else:
             (_state.moto or _MotoMockAWS()).reset()
 
@@ -199,14 +257,8 @@ def _require_active_mode(server: ServerOptions | None) -> None:
             "is active. A process runs one mode at a time: drop server_mode=True "
             "from the inner mock_aws, or use server mode for the outer one too."
         )
-    attach_to = None if server is None else server.endpoint
-    if session is not None and attach_to is not None and attach_to != session.endpoint:
-        raise ModeConflictError(
-            f"mock_aws(server_mode=True) was asked to attach to {attach_to} while "
-            f"server mode is active with {session.endpoint}. Nested server-mode "
-            f"contexts share the outermost one's server: leave out server_port "
-            f"and server_endpoint, or exit the outer one first."
-        )
+    if server is not None and session is not None:
+        check_nested(server, session)
 
 
 def _start_server(options: ServerOptions, reset: bool) -> None:

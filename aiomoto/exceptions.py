@@ -8,10 +8,12 @@ from __future__ import annotations
 
 __all__ = [
     "AiomotoError",
+    "MockLeakError",
     "MockStateError",
     "ModeConflictError",
     "MotoServerError",
     "NotInServerModeError",
+    "ProxyModeUnsupportedError",
     "RealHTTPRequestBlockedError",
     "ServerModeDependencyError",
     "ServerUnreachableError",
@@ -27,6 +29,16 @@ class MockStateError(AiomotoError, RuntimeError):
 
     It subclasses ``RuntimeError`` because Moto raises ``RuntimeError`` for
     the same misuse, so code written against Moto keeps catching it.
+    """
+
+
+class MockLeakError(MockStateError):
+    """A test ended with a mock it entered still active.
+
+    The pytest plugin and the unittest base classes raise it in that test's
+    teardown, after stopping what was left open, so the tests after it start
+    clean. The message names the test, each mock left active and where it
+    was entered, and how to fix or allow it.
     """
 
 
@@ -87,14 +99,35 @@ class MotoServerError(AiomotoError):
 class ServerUnreachableError(MotoServerError, ConnectionError):
     """No server answers at the endpoint that server mode was told to use.
 
-    :attr:`endpoint` holds that endpoint.
+    :attr:`endpoint` holds that endpoint, and :attr:`variable` the
+    environment variable it came from (``TEST_SERVER_MODE_ENDPOINT``), if
+    any.
     """
 
-    def __init__(self, endpoint: str, reason: str) -> None:
+    def __init__(self, endpoint: str, reason: str, variable: str | None = None) -> None:
         self.endpoint = endpoint
         self.reason = reason
-        super().__init__(
-            f"No Moto server answers at {endpoint} ({reason}). Start one with "
-            f"`python -m aiomoto server`, or let mock_aws(server_mode=True) start "
-            f"its own by leaving out server_port and server_endpoint."
-        )
+        self.variable = variable
+        if variable is None:
+            advice = (
+                "Start one with `python -m aiomoto server`, or let "
+                "mock_aws(server_mode=True) start its own by leaving out server_port "
+                "and server_endpoint."
+            )
+        else:
+            advice = (
+                f"The endpoint comes from {variable} (TEST_SERVER_MODE=true runs "
+                f"mock_aws against it): start a server there, for example with "
+                f"`python -m aiomoto server --port <port>`, point {variable} at a "
+                f"running one, or unset TEST_SERVER_MODE to mock in-process."
+            )
+        super().__init__(f"No Moto server answers at {endpoint} ({reason}). {advice}")
+
+
+class ProxyModeUnsupportedError(AiomotoError):
+    """``TEST_PROXY_MODE=true`` asks for Moto's proxy mode, which aiomoto does not run.
+
+    Raised when a ``mock_aws`` is created or entered while it is set. Use
+    ``TEST_SERVER_MODE=true`` to run a suite against a Moto server instead,
+    or unset the variable to mock in-process.
+    """

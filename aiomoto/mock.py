@@ -16,7 +16,7 @@ from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, overload
 
-from aiomoto import _activation, _intercept
+from aiomoto import _activation, _intercept, _switches
 from aiomoto.exceptions import MockStateError, NotInServerModeError
 from aiomoto.faults import Connection, Fault
 from aiomoto.history import CallHistory, _check_called, _check_not_called, _Pattern
@@ -99,6 +99,7 @@ class MockAWS:
         server_host: str = DEFAULT_HOST,
         verbose: bool = False,
     ) -> None:
+        _switches.reject_proxy_mode()
         _require_bool("reset", reset)
         if scope not in ("function", "class"):
             raise ValueError(f"mock_aws(scope=...) must be 'function' or 'class', not {scope!r}")

@@ -1,25 +1,54 @@
-"""The pytest plugin: an ``aws`` fixture and a ``mock_aws`` marker.
+"""The pytest plugin: an ``aws`` fixture, a ``mock_aws`` marker and a leak check.
 
 Registered through the ``pytest11`` entry point. It imports Moto and
 aiobotocore only when a test uses the fixture or the marker, so suites that
 use neither run exactly as without aiomoto installed.
+
+The leak check fails a test, in its teardown, that leaves a mock active
+(see ``aiomoto._leaks``). Mocks that a class-, module-, package- or
+session-scoped fixture keeps open are not leaks; the ini option
+``aiomoto_leak_check = false`` turns the check off.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+import sys
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
+    from aiomoto._activation import Activation
     from aiomoto.mock import MockAWS
 
 __all__ = ["aws"]
 
 _MARKER = "mock_aws"
 _FIXTURE = "aws"
+_LEAK_CHECK_INI = "aiomoto_leak_check"
+
+#: The activations open when a test's setup began.
+_BEFORE = pytest.StashKey["list[Activation]"]()
+#: Activations that wider-scoped fixtures opened, and so keep open on purpose.
+_HELD = pytest.StashKey["list[Activation]"]()
+
+_PYTEST_ALLOW_HINT = (
+    "To keep a mock open across tests on purpose, open it in a session-, "
+    "module- or class-scoped fixture, or turn this check off with "
+    f"`{_LEAK_CHECK_INI} = false` in the pytest ini file (or "
+    f"`-o {_LEAK_CHECK_INI}=false`)."
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        _LEAK_CHECK_INI,
+        type="bool",
+        default=True,
+        help="fail a test that leaves an aiomoto mock active, and stop that mock (default: true)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -70,3 +99,53 @@ def aws(request: pytest.FixtureRequest) -> Iterator[MockAWS]:
         options = dict(marker.kwargs)
     with MockAWS(**options) as mock:
         yield mock
+
+
+def _open_activations() -> list[Activation]:
+    # No aiomoto mock can be active before aiomoto's activation module is
+    # imported, so there is nothing to import (Moto) just to find out.
+    activation = sys.modules.get("aiomoto._activation")
+    return [] if activation is None else list(activation.activations())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+) -> Generator[None, Any, Any]:
+    before = _open_activations()
+    try:
+        return (yield)
+    finally:
+        if fixturedef.scope != "function":
+            held = request.config.stash.setdefault(_HELD, [])
+            held.extend(a for a in _open_activations() if not any(a is b for b in before))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    item.stash[_BEFORE] = _open_activations()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    __tracebackhide__ = True
+    try:
+        return (yield)
+    finally:
+        _check_leaks(item)
+
+
+def _check_leaks(item: pytest.Item) -> None:
+    __tracebackhide__ = True
+    # Nothing can be open if aiomoto's activation module was never imported.
+    if "aiomoto._activation" not in sys.modules or not item.config.getini(_LEAK_CHECK_INI):
+        return
+    from aiomoto import _leaks
+
+    before = item.stash.get(_BEFORE, [])
+
+    open_now = _open_activations()
+    held = item.config.stash.get(_HELD, [])
+    held[:] = [a for a in held if any(a is b for b in open_now)]  # forget the closed
+    _leaks.check(before, item.nodeid, _PYTEST_ALLOW_HINT, allowed=held)

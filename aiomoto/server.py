@@ -45,6 +45,7 @@ from werkzeug.serving import (
 
 from aiomoto._guard import IGNORE_CONFIGURED_ENDPOINTS_VAR
 from aiomoto.exceptions import (
+    ModeConflictError,
     MotoServerError,
     ServerModeDependencyError,
     ServerUnreachableError,
@@ -57,6 +58,8 @@ __all__ = [
     "MotoServer",
     "ServerOptions",
     "ServerSession",
+    "check_nested",
+    "endpoint_from",
     "reset_server",
     "server_options",
     "wait_until_answering",
@@ -112,6 +115,11 @@ class ServerOptions:
     #: The running server to attach to; ``None`` starts a new one.
     endpoint: str | None
     verbose: bool
+    #: The environment variable ``endpoint`` came from, for error messages.
+    endpoint_variable: str | None = None
+    #: Whether reset and remove_data call the server's reset API
+    #: (``MOTO_CALL_RESET_API=false`` turns it off).
+    reset_api: bool = True
 
 
 def server_options(
@@ -138,7 +146,7 @@ def server_options(
         raise TypeError(f"mock_aws(server_host=...) must be a host name or IP, not {server_host!r}")
     if not isinstance(verbose, bool):
         raise TypeError(f"mock_aws(verbose=...) must be True or False, not {verbose!r}")
-    endpoint = None if server_endpoint is None else _normalise_endpoint(server_endpoint)
+    endpoint = None if server_endpoint is None else endpoint_from(server_endpoint)
     if not server_mode:
         given = {
             "auto_endpoint": mode is not AutoEndpointMode.FORCE,
@@ -190,9 +198,13 @@ def _check_port(what: str, port: object, *, lowest: int) -> None:
         raise ValueError(f"{what} must be between {lowest} and 65535, not {port}")
 
 
-def _normalise_endpoint(value: object) -> str:
+def endpoint_from(value: object, what: str = "mock_aws(server_endpoint=...)") -> str:
+    """``value`` as a server's base URL, ``scheme://host:port``.
+
+    Raises ``TypeError`` / ``ValueError`` naming ``what`` for anything else.
+    """
     if not isinstance(value, str):
-        raise TypeError(f"mock_aws(server_endpoint=...) must be a URL string, not {value!r}")
+        raise TypeError(f"{what} must be a URL string, not {value!r}")
     parts = urlsplit(value)
     try:
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
@@ -207,8 +219,7 @@ def _normalise_endpoint(value: object) -> str:
         )
     if not valid:
         raise ValueError(
-            f"mock_aws(server_endpoint=...) must be a server's base URL such as "
-            f"'http://127.0.0.1:5000', not {value!r}"
+            f"{what} must be a server's base URL such as 'http://127.0.0.1:5000', not {value!r}"
         )
     return f"{parts.scheme}://{parts.netloc}"
 
@@ -394,8 +405,11 @@ def _listen(host: str, port: int) -> socket.socket:
 # -- talking to a server ------------------------------------------------------
 
 
-def _request(endpoint: str, method: str, path: str) -> int:
-    """Send one request to the server at ``endpoint``; return its HTTP status."""
+def _request(endpoint: str, method: str, path: str, variable: str | None = None) -> int:
+    """Send one request to the server at ``endpoint``; return its HTTP status.
+
+    ``variable`` names where the endpoint came from, for the error message.
+    """
     data = b"" if method == "POST" else None
     request = urllib.request.Request(endpoint + path, data=data, method=method)
     try:
@@ -407,26 +421,26 @@ def _request(endpoint: str, method: str, path: str) -> int:
         return error.code
     except (OSError, http.client.HTTPException) as error:
         reason = getattr(error, "reason", None) or error
-        raise ServerUnreachableError(endpoint, str(reason)) from error
+        raise ServerUnreachableError(endpoint, str(reason), variable=variable) from error
 
 
-def wait_until_answering(endpoint: str) -> None:
+def wait_until_answering(endpoint: str, variable: str | None = None) -> None:
     """Return once the server at ``endpoint`` answers an HTTP request.
 
     Raises :class:`~aiomoto.exceptions.ServerUnreachableError` naming the
-    endpoint if nothing answers.
+    endpoint (and ``variable``, the setting it came from) if nothing answers.
     """
-    _request(endpoint, "GET", _PROBE_PATH)
+    _request(endpoint, "GET", _PROBE_PATH, variable)
 
 
-def reset_server(endpoint: str) -> None:
+def reset_server(endpoint: str, variable: str | None = None) -> None:
     """Reset every backend of the Moto server at ``endpoint``.
 
     Raises :class:`~aiomoto.exceptions.MotoServerError` if it answers but
     refuses, :class:`~aiomoto.exceptions.ServerUnreachableError` if it does
     not answer.
     """
-    status = _request(endpoint, "POST", _RESET_PATH)
+    status = _request(endpoint, "POST", _RESET_PATH, variable)
     if status != 200:
         raise MotoServerError(
             f"The server at {endpoint} answered POST {_RESET_PATH} with HTTP {status}: "
@@ -469,11 +483,11 @@ class ServerSession:
             endpoint = server.endpoint
         else:
             endpoint = options.endpoint
-            wait_until_answering(endpoint)
+            wait_until_answering(endpoint, options.endpoint_variable)
         session = cls(options, endpoint, server)
         try:
             if reset:
-                reset_server(endpoint)
+                session.reset()
             session._patch()
         except BaseException:
             session._unpatch()
@@ -486,13 +500,18 @@ class ServerSession:
         """Remove the data if asked, undo the patches, stop a server it started."""
         try:
             if remove_data:
-                reset_server(self.endpoint)
+                self.reset()
         finally:
             try:
                 self._unpatch()
             finally:
                 if self.server is not None:
                     self.server.stop()
+
+    def reset(self) -> None:
+        """Reset the server's backends, unless its options turn the reset API off."""
+        if self.options.reset_api:
+            reset_server(self.endpoint, self.options.endpoint_variable)
 
     @property
     def host(self) -> str:
@@ -556,3 +575,47 @@ def _point_environment_at(endpoint: str) -> None:
         del os.environ[name]
     os.environ.pop(IGNORE_CONFIGURED_ENDPOINTS_VAR, None)
     os.environ[ENDPOINT_VAR] = endpoint
+
+
+def check_nested(options: ServerOptions, session: ServerSession) -> None:
+    """Raise ``ModeConflictError`` if a nested ``options`` asks for another server.
+
+    A nested server-mode context shares the active session, so an option it
+    gives must agree with that session; an option left at its default
+    follows the outer context.
+    """
+    if options.endpoint is not None and options.endpoint != session.endpoint:
+        given = options.endpoint_variable or "server_port / server_endpoint"
+        raise ModeConflictError(
+            f"mock_aws(server_mode=True) was asked to attach to {options.endpoint} "
+            f"(from {given}) while server mode is active with {session.endpoint}. "
+            f"Nested server-mode contexts share the outermost one's server: leave "
+            f"out server_port and server_endpoint, or exit the outer one first."
+        )
+    active = session.options
+    conflicts: list[tuple[str, object, object]] = []
+    if options.auto_endpoint is not AutoEndpointMode.FORCE:
+        conflicts.append(("auto_endpoint", options.auto_endpoint, active.auto_endpoint))
+    if options.endpoint is None:
+        # Only a context that would start its own server says where it listens.
+        listening = active.host if session.server is not None else session.host
+        if options.host != DEFAULT_HOST:
+            conflicts.append(("server_host", options.host, listening))
+        if options.verbose:
+            conflicts.append(("verbose", options.verbose, active.verbose))
+    for name, inner, outer in conflicts:
+        if inner != outer:
+            asked = f"mock_aws(server_mode=True, {name}={_shown(inner)})"
+            if options.endpoint_variable is not None:
+                asked = f"A mock_aws() in server mode from the environment ({name}={_shown(inner)})"
+            raise ModeConflictError(
+                f"{asked} was entered while "
+                f"server mode is active with {name}={_shown(outer)} (serving at "
+                f"{session.endpoint}). Nested server-mode contexts share the outermost "
+                f"one's server and settings: leave out {name}, or give it the outer "
+                f"value, or exit the outer one first."
+            )
+
+
+def _shown(value: object) -> str:
+    return f"AutoEndpointMode.{value.name}" if isinstance(value, AutoEndpointMode) else repr(value)

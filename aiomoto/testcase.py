@@ -6,6 +6,11 @@ subclass's ``setUp`` (or in the test, ``tearDown`` or another cleanup) still
 stops the mock. Options come from the typed class attribute
 ``mock_aws_options``. The mixins add the same behaviour to any other
 ``TestCase`` base, such as Django's ``SimpleTestCase``.
+
+After a test, a mock that it left active (a ``start()`` without ``stop()``)
+is stopped and the test errors with :class:`~aiomoto.exceptions.MockLeakError`,
+so the tests after it start clean; ``mock_aws_leak_check = False`` turns
+that off for a class that keeps a mock open across tests on purpose.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import inspect
 import unittest
 from typing import Any, ClassVar
 
+from aiomoto import _activation, _leaks
 from aiomoto.exceptions import MockStateError
 from aiomoto.mock import MockAWS, MockAWSOptions
 
@@ -35,6 +41,9 @@ class _MockAWSBase(unittest.TestCase):
 
     #: The mock of the running test; set when setUp / asyncSetUp starts it.
     aws_mock: MockAWS | None = None
+
+    #: Whether a mock the test leaves active fails it (and is stopped).
+    mock_aws_leak_check: ClassVar[bool] = True
 
     _set_up_hook = "setUp"
 
@@ -68,14 +77,19 @@ class _MockAWSBase(unittest.TestCase):
         return self.aws_mock
 
     def _start_mock_aws(self) -> None:
+        before = _activation.activations()
         mock = MockAWS(**self.mock_aws_options)
         mock.start()
-        self.addCleanup(self._stop_mock_aws, mock)
+        self.addCleanup(self._stop_mock_aws, mock, before)
         self.aws_mock = mock
 
-    def _stop_mock_aws(self, mock: MockAWS) -> None:
+    def _stop_mock_aws(self, mock: MockAWS, before: list[_activation.Activation]) -> None:
         self.aws_mock = None
-        mock.stop()
+        try:
+            mock.stop()
+        finally:
+            if self.mock_aws_leak_check:
+                _leaks.check(before, self.id(), _UNITTEST_ALLOW_HINT)
 
     def _check_started(self) -> None:
         if self.aws_mock is None:
@@ -102,6 +116,13 @@ class _MockAWSBase(unittest.TestCase):
             return test(*args, **kwargs)
 
         return checked
+
+
+_UNITTEST_ALLOW_HINT = (
+    "To keep a mock open across a class's tests on purpose, start it in "
+    "setUpClass (or decorate the class with @mock_aws(scope='class')), or set "
+    "mock_aws_leak_check = False on the class."
+)
 
 
 class MockAWSMixin(_MockAWSBase):

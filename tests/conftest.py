@@ -6,8 +6,11 @@ import importlib.util
 import ipaddress
 import os
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +18,7 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
 import aiomoto
-from aiomoto import _activation
+from aiomoto import MotoServer, _activation
 
 # The plugin is loaded here rather than through its entry point (disabled by
 # "-p no:aiomoto" in setup.cfg) so that coverage, which starts after entry
@@ -137,6 +140,49 @@ def pytester(pytester: pytest.Pytester) -> pytest.Pytester:
 
 
 # ---------------------------------------------------------------------------
+# Servers for server mode.
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def moto_server() -> Iterator[MotoServer]:
+    """A running server that no mock_aws started; stopped however the test ends."""
+    with MotoServer() as running:
+        yield running
+
+
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A loopback port that is bound but not listening: connections are refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
+#: Seconds a child process gets to print or to exit before the test fails.
+PATIENCE = 60
+
+
+@pytest.fixture
+def cli_process() -> Iterator[subprocess.Popen[str]]:
+    """``python -m aiomoto server`` in a child process, killed if a test leaves it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aiomoto", "server"],
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=PATIENCE)
+
+
+# ---------------------------------------------------------------------------
 # aiobotocore clients on each HTTP backend this aiobotocore offers.
 # ---------------------------------------------------------------------------
 
@@ -187,4 +233,4 @@ def aio_client(backend: str) -> AioClientFactory:
     return make
 
 
-__all__ = ["BACKENDS", "NetworkAccessError", "aio_config", "aiomoto"]
+__all__ = ["BACKENDS", "PATIENCE", "NetworkAccessError", "aio_config", "aiomoto"]

@@ -6,20 +6,14 @@ import os
 import select
 import signal
 import subprocess
-import sys
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import boto3
 import pytest
 
 import aiomoto.__main__ as cli
 from aiomoto import MotoServer, server
-
-ROOT = Path(__file__).resolve().parent.parent
-
-#: Seconds a child process gets to print or to exit before the test fails.
-PATIENCE = 60
+from tests.conftest import PATIENCE
 
 
 def bucket_names(endpoint: str) -> set[str]:
@@ -142,25 +136,6 @@ def test_no_command_prints_usage_and_exits_2(capsys: pytest.CaptureFixture[str])
 
 
 # -- as a separate process ---------------------------------------------------
-
-
-@pytest.fixture
-def cli_process() -> Iterator[subprocess.Popen[str]]:
-    """``python -m aiomoto server`` in a child process, killed if a test leaves it."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "aiomoto", "server"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.communicate(timeout=PATIENCE)
 
 
 def read_endpoint(process: subprocess.Popen[str]) -> str:

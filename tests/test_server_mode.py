@@ -11,7 +11,6 @@ import sys
 import threading
 import unittest
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -39,21 +38,6 @@ from tests.conftest import AioClientFactory
 
 #: Credentials for talking to a server from outside any mock.
 OUTSIDE = {"aws_access_key_id": "outside", "aws_secret_access_key": "outside"}
-
-
-@pytest.fixture
-def moto_server() -> Iterator[MotoServer]:
-    """A running server that no mock_aws started; stopped however the test ends."""
-    with MotoServer() as running:
-        yield running
-
-
-@pytest.fixture
-def refused_port() -> Iterator[int]:
-    """A loopback port that is bound but not listening: connections are refused."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        yield sock.getsockname()[1]
 
 
 def bucket_names(endpoint: str | None = None) -> set[str]:
@@ -208,7 +192,7 @@ def test_failed_start_leaves_environment_and_clients_untouched() -> None:
 
 
 def test_failure_after_the_server_started_stops_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(endpoint: str) -> None:
+    def refuse(endpoint: str, variable: str | None = None) -> None:
         raise MotoServerError(f"refused by {endpoint}")
 
     monkeypatch.setattr(server, "reset_server", refuse)
@@ -479,6 +463,72 @@ def test_attaching_to_another_server_while_active_raises_mode_conflict_error(
         mock_aws(server_mode=True, server_port=moto_server.port).start()
 
 
+@pytest.mark.parametrize(
+    ("outer", "inner", "message"),
+    [
+        (
+            {"auto_endpoint": "if_missing"},
+            {"auto_endpoint": "disabled"},
+            "auto_endpoint=AutoEndpointMode.DISABLED) was entered while server mode is "
+            "active with auto_endpoint=AutoEndpointMode.IF_MISSING",
+        ),
+        (
+            {},
+            {"auto_endpoint": AutoEndpointMode.IF_MISSING},
+            "auto_endpoint=AutoEndpointMode.IF_MISSING) was entered while server mode is "
+            "active with auto_endpoint=AutoEndpointMode.FORCE",
+        ),
+        (
+            {},
+            {"server_host": "0.0.0.0"},
+            "server_host='0.0.0.0') was entered while server mode is active with "
+            "server_host='127.0.0.1'",
+        ),
+        (
+            {},
+            {"verbose": True},
+            "verbose=True) was entered while server mode is active with verbose=False",
+        ),
+    ],
+    ids=["auto_endpoint", "auto_endpoint-vs-default", "server_host", "verbose"],
+)
+def test_a_nested_server_option_that_differs_from_the_active_one_raises(
+    outer: dict[str, Any], inner: dict[str, Any], message: str
+) -> None:
+    with mock_aws(server_mode=True, **outer) as aws:
+        with pytest.raises(ModeConflictError) as caught:
+            mock_aws(server_mode=True, **inner).start()
+        assert message in str(caught.value)
+        assert f"(serving at {aws.server_endpoint})" in str(caught.value)
+        assert _activation.active_owners() == [aws]
+
+
+def test_a_nested_server_host_differing_from_an_attached_servers_raises(
+    moto_server: MotoServer,
+) -> None:
+    with mock_aws(server_mode=True, server_port=moto_server.port):
+        with pytest.raises(ModeConflictError, match=r"host='localhost'.*host='127\.0\.0\.1'"):
+            mock_aws(server_mode=True, server_host="localhost").start()
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        {"auto_endpoint": "if_missing"},
+        {"server_host": "127.0.0.1"},
+        {"verbose": True},
+        {},
+    ],
+    ids=["same-auto_endpoint", "default-host", "same-verbose", "defaults"],
+)
+def test_nested_server_options_that_agree_with_the_active_ones_are_allowed(
+    inner: dict[str, Any],
+) -> None:
+    with mock_aws(server_mode=True, auto_endpoint="if_missing", verbose=True) as outer:
+        with mock_aws(server_mode=True, **inner) as nested:
+            assert nested.server_endpoint == outer.server_endpoint
+
+
 def test_mode_conflict_error_is_an_aiomoto_error() -> None:
     assert issubclass(ModeConflictError, AiomotoError)
 
@@ -555,7 +605,7 @@ def test_unreachable_server_raises_an_error_naming_the_endpoint(refused_port: in
 def test_a_server_that_refuses_reset_raises_moto_server_error(
     monkeypatch: pytest.MonkeyPatch, moto_server: MotoServer
 ) -> None:
-    monkeypatch.setattr(server, "_RESET_PATH", "/not-the-reset-api")
+    monkeypatch.setattr(server, "_RESET_PATH", "/moto-api/not-the-reset-api")
     with pytest.raises(MotoServerError, match="is it a Moto server"):
         mock_aws(server_mode=True, server_port=moto_server.port).start()
 

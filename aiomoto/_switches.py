@@ -1,0 +1,103 @@
+"""Moto's environment switches: ``TEST_SERVER_MODE`` and ``TEST_PROXY_MODE``.
+
+Moto reads them once, when it is imported. aiomoto reads them each time a
+mock is entered (and ``TEST_PROXY_MODE`` also when one is created), so a
+variable set by a conftest, a fixture or ``monkeypatch`` takes effect for
+the mocks entered after it is set.
+
+- ``TEST_SERVER_MODE=true``: a ``mock_aws`` that would run in-process runs
+  in server mode instead, attached to ``TEST_SERVER_MODE_ENDPOINT`` (Moto's
+  default ``http://localhost:5000``, or ``MOTO_PORT``), with clients that
+  have no ``endpoint_url`` of their own pointed at it. Nothing is started
+  or stopped. ``MOTO_CALL_RESET_API=false`` keeps the server's data: no
+  reset on enter, on exit or on ``reset()``.
+- ``TEST_PROXY_MODE=true``: Moto's proxy mode, which aiomoto does not run;
+  it raises :class:`~aiomoto.exceptions.ProxyModeUnsupportedError`.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from aiomoto.exceptions import ProxyModeUnsupportedError
+from aiomoto.server import DEFAULT_HOST, AutoEndpointMode, ServerOptions, endpoint_from
+
+if TYPE_CHECKING:
+    from aiomoto._activation import Owner
+
+__all__ = [
+    "ENDPOINT_VAR",
+    "PROXY_MODE_VAR",
+    "RESET_API_VAR",
+    "SERVER_MODE_VAR",
+    "environment_server",
+    "reject_proxy_mode",
+    "server_options_for",
+]
+
+SERVER_MODE_VAR = "TEST_SERVER_MODE"
+ENDPOINT_VAR = "TEST_SERVER_MODE_ENDPOINT"
+RESET_API_VAR = "MOTO_CALL_RESET_API"
+PROXY_MODE_VAR = "TEST_PROXY_MODE"
+#: Moto builds its default endpoint from this port variable, 5000 when unset.
+_PORT_VAR = "MOTO_PORT"
+
+
+def _is_true(name: str) -> bool:
+    # Moto's own test: only "true", in any case, switches it on.
+    return os.environ.get(name, "").lower() == "true"
+
+
+def reject_proxy_mode() -> None:
+    """Raise :class:`ProxyModeUnsupportedError` if ``TEST_PROXY_MODE=true``."""
+    if _is_true(PROXY_MODE_VAR):
+        raise ProxyModeUnsupportedError(
+            f"{PROXY_MODE_VAR}=true asks for Moto's proxy mode, which aiomoto does not "
+            f"support: it would send every client through an HTTPS proxy with "
+            f"certificate checks turned off. To run the suite against a Moto server, "
+            f"set {SERVER_MODE_VAR}=true (and {ENDPOINT_VAR} if the server is not at "
+            f"http://localhost:5000) instead; to mock in-process, unset {PROXY_MODE_VAR}."
+        )
+
+
+def environment_server() -> ServerOptions | None:
+    """The server ``TEST_SERVER_MODE=true`` asks for, or ``None`` when it is off.
+
+    Raises ``ValueError`` naming ``TEST_SERVER_MODE_ENDPOINT`` if that is not
+    a server's base URL.
+    """
+    if not _is_true(SERVER_MODE_VAR):
+        return None
+    default = f"http://localhost:{os.environ.get(_PORT_VAR) or 5000}"
+    endpoint = endpoint_from(os.environ.get(ENDPOINT_VAR) or default, what=ENDPOINT_VAR)
+    return ServerOptions(
+        # As Moto does: only clients made without an endpoint_url are redirected.
+        auto_endpoint=AutoEndpointMode.IF_MISSING,
+        host=DEFAULT_HOST,
+        endpoint=endpoint,
+        verbose=False,
+        endpoint_variable=ENDPOINT_VAR,
+        reset_api=os.environ.get(RESET_API_VAR, "").lower() != "false",
+    )
+
+
+def server_options_for(owner: Owner) -> ServerOptions | None:
+    """The server ``owner`` runs against as it is entered now; ``None`` is in-process.
+
+    Raises :class:`ProxyModeUnsupportedError` under ``TEST_PROXY_MODE=true``,
+    and ``ValueError`` for an in-process ``config`` under
+    ``TEST_SERVER_MODE=true``.
+    """
+    reject_proxy_mode()
+    if owner._server is not None:
+        return owner._server
+    options = environment_server()
+    if options is not None and owner._config is not None:
+        raise ValueError(
+            f"mock_aws(config=...) configures the in-process mock, but "
+            f"{SERVER_MODE_VAR}=true runs this mock against the Moto server at "
+            f"{options.endpoint}: configure that server through its /moto-api/config "
+            f"endpoint, or unset {SERVER_MODE_VAR} for this test."
+        )
+    return options

@@ -19,6 +19,10 @@ the same ~1,300 ``requests`` routes on each start. While an in-process
   remembered process-wide; both depend on nothing a session can change.
 - Moto's routes are built on the first start and registered again, their
   call records emptied, on later starts that reset Moto.
+- S3's URL map, which Moto builds again for every S3 request (reloading
+  ``moto.s3.urls`` twice to pick up ``MOTO_S3_CUSTOM_ENDPOINTS`` and
+  ``MOTO_ENABLE_ISO_REGIONS``), is built once for each value of those two
+  variables.
 
 Credentials, config, region, event handlers, clients and client classes
 stay per session. ``AIOMOTO_SPEEDUPS=0`` (read on each outermost start)
@@ -41,6 +45,7 @@ import moto.core.models
 from botocore.hooks import EventAliaser, HierarchicalEmitter
 from botocore.loaders import JSONFileLoader, Loader, create_loader
 from botocore.utils import EVENT_ALIASES
+from moto.core.base_backend import BaseBackend
 
 __all__ = ["SWITCH_VAR", "install", "installed", "uninstall", "wanted"]
 
@@ -58,6 +63,13 @@ _original_aliaser_init = EventAliaser.__init__
 _original_accepts_kwargs = botocore.hooks.accepts_kwargs
 _original_enable_patching = _moto_models.MockAWS._enable_patching
 _original_callback_response = _moto_models.CallbackResponse
+#: S3Backend inherits ``urls`` from BaseBackend (Moto 5.x).
+_base_urls: Any = BaseBackend.urls
+
+#: What S3's URL map depends on besides Moto's code: the environment
+#: variables ``moto.s3.urls`` and ``BaseBackend.urls`` read (Moto 5.x).
+_S3_URL_VARIABLES = ("MOTO_S3_CUSTOM_ENDPOINTS", "MOTO_ENABLE_ISO_REGIONS")
+_s3_urls: dict[tuple[str | None, ...], Any] = {}
 
 #: Directories whose data files ship with an installed package, so they
 #: cannot differ between two sessions of one process.
@@ -97,6 +109,7 @@ def install() -> None:
             _accepts_kwargs,
             _enable_patching_recycling,
         )
+        _s3_backend_class().urls = property(_s3_urls_built_once)
         _state.installed = True
 
 
@@ -109,6 +122,7 @@ def uninstall() -> None:
             _original_accepts_kwargs,
             _original_enable_patching,
         )
+        del _s3_backend_class().urls  # inherited from BaseBackend again
         _state.installed = False
 
 
@@ -439,3 +453,21 @@ def _enable_patching_recycling(moto_mock: Any, reset: bool = True) -> None:
         _original_enable_patching(moto_mock, reset)
     finally:
         _moto_models.CallbackResponse = _original_callback_response
+
+
+def _s3_backend_class() -> Any:
+    # Imported on first use: Moto's S3 models are large, and Moto's own
+    # start imports them anyway.
+    from moto.s3.models import S3Backend
+
+    return S3Backend
+
+
+def _s3_urls_built_once(backend: Any) -> Any:
+    # The map depends on the class and the environment, not on the backend
+    # instance (account, region), so one map serves every S3 backend.
+    key = tuple(os.environ.get(name) for name in _S3_URL_VARIABLES)
+    urls = _s3_urls.get(key)
+    if urls is None:
+        urls = _s3_urls[key] = _base_urls.fget(backend)
+    return urls

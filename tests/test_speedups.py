@@ -421,3 +421,47 @@ def test_a_route_asked_for_with_other_arguments_is_built_anew() -> None:
     assert again is built
     assert other is not built
     assert recycler.routes[0][2] is other
+
+
+# -- S3's URL map ---------------------------------------------------------------------------
+
+
+def _s3_backend() -> Any:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    return s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
+
+
+def test_s3s_url_map_is_built_once_while_mocking(mocked: None) -> None:
+    backend = _s3_backend()
+    assert backend.urls is backend.urls
+
+
+def test_s3s_url_map_is_built_anew_when_its_variables_change(
+    monkeypatch: pytest.MonkeyPatch, mocked: None
+) -> None:
+    before = _s3_backend().urls
+    monkeypatch.setenv("MOTO_S3_CUSTOM_ENDPOINTS", "https://objects.example.test")
+    after = _s3_backend().urls
+    assert after is not before
+    assert any("objects.example.test" in url for url in after)
+    assert not any("objects.example.test" in url for url in before)
+    s3 = boto3.client("s3", endpoint_url="https://objects.example.test")
+    s3.create_bucket(Bucket="custom-endpoint")
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["custom-endpoint"]
+
+
+def test_s3s_url_map_is_built_per_request_with_the_switch_off(
+    speedups_off: None, mocked: None
+) -> None:
+    backend = _s3_backend()
+    assert backend.urls is not backend.urls
+
+
+def test_s3s_own_url_property_is_restored_after_the_mock() -> None:
+    from moto.s3.models import S3Backend
+
+    with mock_aws():
+        assert "urls" in vars(S3Backend)
+    assert "urls" not in vars(S3Backend)

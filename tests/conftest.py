@@ -26,6 +26,10 @@ pytest_plugins = ("aiomoto.pytest_plugin",)
 # the others its tests are left out entirely rather than reported as skipped.
 collect_ignore_glob = [] if importlib.util.find_spec("aioboto3") else ["test_aioboto3.py"]
 
+# tests/typing holds code for mypy to check, not to run: test_typing.py runs
+# mypy on it.
+collect_ignore = ["typing"]
+
 # ---------------------------------------------------------------------------
 # Network guard: no test may open a connection to a non-loopback address or
 # resolve a non-loopback name. Violations raise at once AND are recorded, so a

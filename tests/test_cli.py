@@ -1,18 +1,21 @@
-"""The command line: ``python -m aiomoto server``."""
+"""The command line: ``python -m aiomoto server`` and the ``aiomoto`` console script."""
 
 from __future__ import annotations
 
 import os
+import platform
 import select
 import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from importlib.metadata import entry_points, version
 from pathlib import Path
 
 import boto3
 import pytest
 
+import aiomoto
 import aiomoto.__main__ as cli
 from aiomoto import MotoServer, server
 
@@ -141,14 +144,73 @@ def test_no_command_prints_usage_and_exits_2(capsys: pytest.CaptureFixture[str])
     assert "usage: python -m aiomoto" in capsys.readouterr().err
 
 
-# -- as a separate process ---------------------------------------------------
+def test_version_names_aiomoto_moto_aiobotocore_and_python(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == (
+        f"aiomoto {aiomoto.__version__} (Moto {version('moto')}, "
+        f"aiobotocore {version('aiobotocore')}, Python {platform.python_version()})\n"
+    )
 
 
-@pytest.fixture
-def cli_process() -> Iterator[subprocess.Popen[str]]:
-    """``python -m aiomoto server`` in a child process, killed if a test leaves it."""
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--help"])
+    assert exited.value.code == 0
+    help_text = capsys.readouterr().out
+    assert help_text.startswith("usage: python -m aiomoto [-h] [--version] COMMAND ...")
+    assert "server    run Moto's server until interrupted" in help_text
+    assert "--version" in help_text
+
+
+def test_console_script_is_the_same_command_line_under_its_own_name(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["aiomoto", "--help"])
+    with pytest.raises(SystemExit) as exited:
+        cli.console()
+    assert exited.value.code == 0
+    help_text = capsys.readouterr().out
+    assert help_text.startswith("usage: aiomoto [-h] [--version] COMMAND ...")
+    assert "Run 'aiomoto COMMAND --help'" in help_text
+    assert "server    run Moto's server until interrupted" in help_text
+
+
+def test_console_script_names_itself_in_errors(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with MotoServer() as running:
+        monkeypatch.setattr(sys, "argv", ["aiomoto", "server", "--port", str(running.port)])
+        assert cli.console() == 1
+    assert capsys.readouterr().err.startswith("aiomoto server: ")
+
+
+def test_console_script_is_declared_as_an_entry_point() -> None:
+    scripts = {ep.name: ep.value for ep in entry_points(group="console_scripts")}
+    assert scripts["aiomoto"] == "aiomoto.__main__:console"
+
+
+# -- as a separate process: python -m aiomoto, and the console script --------
+
+
+#: The console script pip installed beside this interpreter.
+CONSOLE_SCRIPT = Path(sys.executable).with_name("aiomoto")
+
+
+@pytest.fixture(
+    params=[[sys.executable, "-m", "aiomoto"], [str(CONSOLE_SCRIPT)]],
+    ids=["python -m aiomoto", "aiomoto"],
+)
+def cli_process(request: pytest.FixtureRequest) -> Iterator[subprocess.Popen[str]]:
+    """``python -m aiomoto server`` or ``aiomoto server`` in a child process.
+
+    The process is killed if a test leaves it running.
+    """
     process = subprocess.Popen(
-        [sys.executable, "-m", "aiomoto", "server"],
+        [*request.param, "server"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -177,14 +239,14 @@ def read_endpoint(process: subprocess.Popen[str]) -> str:
     return printed_endpoint(output.decode())
 
 
-def test_python_m_aiomoto_server_serves_at_the_printed_endpoint(
+def test_server_process_serves_at_the_printed_endpoint(
     cli_process: subprocess.Popen[str],
 ) -> None:
     assert bucket_names(read_endpoint(cli_process)) == set()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_python_m_aiomoto_server_exits_cleanly_on_a_signal(
+def test_server_process_exits_cleanly_on_a_signal(
     cli_process: subprocess.Popen[str], signum: int
 ) -> None:
     read_endpoint(cli_process)
@@ -192,10 +254,17 @@ def test_python_m_aiomoto_server_exits_cleanly_on_a_signal(
     assert cli_process.wait(timeout=PATIENCE) == 0
 
 
-def test_python_m_aiomoto_server_logs_nothing_per_request(
+def test_server_process_logs_nothing_per_request(
     cli_process: subprocess.Popen[str],
 ) -> None:
     bucket_names(read_endpoint(cli_process))
     cli_process.send_signal(signal.SIGINT)
     _, stderr = cli_process.communicate(timeout=PATIENCE)
     assert stderr == ""
+
+
+def test_console_script_prints_the_version() -> None:
+    result = subprocess.run(
+        [CONSOLE_SCRIPT, "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.startswith(f"aiomoto {aiomoto.__version__} (Moto ")

@@ -144,39 +144,35 @@ def test_no_command_prints_usage_and_exits_2(capsys: pytest.CaptureFixture[str])
     assert "usage: python -m aiomoto" in capsys.readouterr().err
 
 
+def printed_before_exiting(
+    command: Callable[[], object], capsys: pytest.CaptureFixture[str]
+) -> str:
+    """What ``command`` prints before it exits with status 0, as --help and --version do."""
+    with pytest.raises(SystemExit) as exited:
+        command()
+    assert exited.value.code == 0
+    return capsys.readouterr().out
+
+
 def test_version_names_aiomoto_moto_aiobotocore_and_python(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    with pytest.raises(SystemExit) as exited:
-        cli.main(["--version"])
-    assert exited.value.code == 0
-    assert capsys.readouterr().out == (
+    assert printed_before_exiting(lambda: cli.main(["--version"]), capsys) == (
         f"aiomoto {aiomoto.__version__} (Moto {version('moto')}, "
         f"aiobotocore {version('aiobotocore')}, Python {platform.python_version()})\n"
     )
 
 
-def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exited:
-        cli.main(["--help"])
-    assert exited.value.code == 0
-    help_text = capsys.readouterr().out
-    assert help_text.startswith("usage: python -m aiomoto [-h] [--version] COMMAND ...")
+@pytest.mark.parametrize("prog", ["python -m aiomoto", "aiomoto"])
+def test_help_lists_the_commands_under_the_name_it_runs_as(
+    prog: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", [prog, "--help"])
+    help_text = printed_before_exiting(cli.console if prog == "aiomoto" else cli.main, capsys)
+    assert help_text.startswith(f"usage: {prog} [-h] [--version] COMMAND ...")
     assert "server    run Moto's server until interrupted" in help_text
     assert "--version" in help_text
-
-
-def test_console_script_is_the_same_command_line_under_its_own_name(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setattr(sys, "argv", ["aiomoto", "--help"])
-    with pytest.raises(SystemExit) as exited:
-        cli.console()
-    assert exited.value.code == 0
-    help_text = capsys.readouterr().out
-    assert help_text.startswith("usage: aiomoto [-h] [--version] COMMAND ...")
-    assert "Run 'aiomoto COMMAND --help'" in help_text
-    assert "server    run Moto's server until interrupted" in help_text
+    assert f"Run '{prog} COMMAND --help' for the options of a command." in help_text
 
 
 def test_console_script_names_itself_in_errors(

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
         ServerModeDependencyError,
         ServerUnreachableError,
     )
-    from aiomoto.mock import MockAWS, MockAWSOptions, mock_aws, mock_aws_decorator
+    from aiomoto.faults import Fault
+    from aiomoto.history import AWSCall, CallHistory
+    from aiomoto.mock import MockAWS, MockAWSOptions, active_mock, mock_aws, mock_aws_decorator
     from aiomoto.server import AutoEndpointMode, MotoServer
     from aiomoto.testcase import (
         AsyncMockAWSMixin,
@@ -46,7 +48,11 @@ _EXPORTS = {
     "ServerUnreachableError": "aiomoto.exceptions",
     "AutoEndpointMode": "aiomoto.server",
     "MotoServer": "aiomoto.server",
+    "AWSCall": "aiomoto.history",
+    "CallHistory": "aiomoto.history",
+    "Fault": "aiomoto.faults",
     "MockAWS": "aiomoto.mock",
+    "active_mock": "aiomoto.mock",
     "mock_aws": "aiomoto.mock",
     "mock_aws_decorator": "aiomoto.mock",
     "AsyncMockAWSMixin": "aiomoto.testcase",
@@ -57,9 +63,12 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "AWSCall",
     "AiomotoError",
     "AsyncMockAWSMixin",
     "AutoEndpointMode",
+    "CallHistory",
+    "Fault",
     "IsolatedAsyncioMockAWSTestCase",
     "MockAWS",
     "MockAWSMixin",
@@ -74,6 +83,7 @@ __all__ = [
     "ServerModeDependencyError",
     "ServerUnreachableError",
     "__version__",
+    "active_mock",
     "mock_aws",
     "mock_aws_decorator",
 ]

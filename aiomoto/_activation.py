@@ -25,11 +25,11 @@ from typing import Any, Protocol
 from moto.core.config import default_user_config
 from moto.core.models import MockAWS as _MotoMockAWS
 
-from aiomoto import _aiobotocore, _aiohttp, _guard
+from aiomoto import _aiobotocore, _aiohttp, _botocore, _guard, _intercept
 from aiomoto.exceptions import MockStateError, ModeConflictError
 from aiomoto.server import ServerOptions, ServerSession, reset_server
 
-__all__ = ["Owner", "enter", "exit", "is_active", "server_session"]
+__all__ = ["Owner", "active_owners", "enter", "exit", "is_active", "server_session"]
 
 #: Credential variables that must not pair a real value with Moto's fake keys.
 _REAL_CREDENTIAL_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION")
@@ -68,9 +68,17 @@ class _State:
         #: contexts' configs layered over it, innermost last.
         self.config_base: dict[str, Any] = {}
         self.overlays: list[_Overlay] = []
+        #: One entry per open enter, outermost first.
+        self.owners: list[Owner] = []
 
 
 _state = _State()
+
+
+def active_owners() -> list[Owner]:
+    """The objects entered and not yet exited, one entry per enter, outermost first."""
+    with _state.lock:
+        return list(_state.owners)
 
 
 def is_active() -> bool:
@@ -93,6 +101,7 @@ def enter(owner: Owner, reset: bool | None = None) -> None:
                 _push_overlay(owner, owner._config)
         _state.depth += 1
         owner._depth += 1
+        _state.owners.append(owner)
 
 
 def exit(owner: Owner, remove_data: bool | None = None) -> None:
@@ -109,9 +118,11 @@ def exit(owner: Owner, remove_data: bool | None = None) -> None:
             )
         owner._depth -= 1
         _state.depth -= 1
+        _forget(owner)
         if _state.depth > 0 and owner._config is not None:
             _pop_overlay(owner)
         if _state.depth == 0:
+            _intercept.clear()
             _state.overlays.clear()  # Moto's stop restores its config itself
             remove = _state.remove_data if remove_data is None else remove_data
             session, _state.session = _state.session, None
@@ -119,6 +130,13 @@ def exit(owner: Owner, remove_data: bool | None = None) -> None:
                 _stop(remove)
             else:
                 _stop_server(session, remove)
+
+
+def _forget(owner: Owner) -> None:
+    for index in range(len(_state.owners) - 1, -1, -1):
+        if _state.owners[index] is owner:
+            del _state.owners[index]
+            return
 
 
 def reset_backends() -> None:
@@ -197,7 +215,9 @@ def _start_server(options: ServerOptions, reset: bool) -> None:
         session = ServerSession.open(options, reset)
         try:
             _fake_credentials()
+            _patch_request_path(in_process=False)
         except BaseException:
+            _unpatch_request_path()
             session.close(remove_data=False)
             raise
     except BaseException:
@@ -210,7 +230,20 @@ def _stop_server(session: ServerSession, remove_data: bool) -> None:
     try:
         session.close(remove_data)
     finally:
+        _unpatch_request_path()
         _restore_environment(_state.env_snapshot)
+
+
+def _patch_request_path(*, in_process: bool) -> None:
+    # Both modes send every attempt of every client through _intercept.
+    _intercept.serve_in_process(in_process)
+    _botocore.patch()
+    _aiobotocore.patch()
+
+
+def _unpatch_request_path() -> None:
+    _aiobotocore.unpatch()
+    _botocore.unpatch()
 
 
 def _fake_credentials() -> None:
@@ -230,8 +263,7 @@ def _start(config: Mapping[str, Any] | None, reset: bool) -> None:
         try:
             _state.config_base = copy.deepcopy(dict(default_user_config))
             _isolate_environment()
-            _guard.patch_endpoint()
-            _aiobotocore.patch()
+            _patch_request_path(in_process=True)
             _aiohttp.patch()
         except BaseException:
             moto.stop(remove_data=False)
@@ -253,8 +285,7 @@ def _stop(remove_data: bool) -> None:
 
 def _unpatch_and_restore() -> None:
     _aiohttp.unpatch()
-    _aiobotocore.unpatch()
-    _guard.unpatch_endpoint()
+    _unpatch_request_path()
     _restore_environment(_state.env_snapshot)
 
 

@@ -1,24 +1,20 @@
-"""The bridge between aiobotocore and Moto's request handler.
+"""The aiobotocore side of the request path, and all aiomoto knows of aiobotocore's internals.
 
-Everything aiomoto knows about aiobotocore's internals lives in this module.
 Each hook names the aiobotocore lines it was checked against: the 2.25 line
-(the one aioboto3 15.x pins) and 3.x define all three the same way.
+(the one aioboto3 15.x pins) and 3.x.
 
-Moto answers botocore requests from a ``before-send`` handler (its
-``BotocoreStubber``, a built-in handler of every session, aiobotocore's
-included). Its answer is a sync response that aiobotocore cannot await, so
-while aiomoto is active (between :func:`patch` and :func:`unpatch`):
+While a mock is active (between :func:`patch` and :func:`unpatch`):
 
-1. ``AioEndpoint.create_request`` tags each request it prepares as async.
-2. Moto's stubber lets tagged requests pass unanswered, so Moto never sees
-   one twice; sync requests are answered exactly as before.
-3. ``AioEndpoint._send`` (which would hand the request to aiohttp or httpx)
-   reads the possibly async request body, asks Moto, and wraps the answer in
-   the response type the client's HTTP backend would have produced, so
-   streaming bodies, checksums and errors behave as they do against AWS. A
-   request Moto does not answer raises
-   :class:`~aiomoto.exceptions.RealHTTPRequestBlockedError` unless Moto's
-   ``passthrough`` config lets it out.
+- ``AioBaseClient._make_api_call`` runs each API call inside
+  ``_intercept.api_call``, which records it;
+- ``AioEndpoint._send``, which aiobotocore awaits for each attempt of its
+  retry loop when no ``before-send`` handler answered (Moto's stubber lets
+  every request pass then, see ``aiomoto._botocore``), reads a possibly
+  async request body, asks ``aiomoto._intercept`` for the answer and wraps
+  it in the response type the client's HTTP backend would have produced, so
+  streaming bodies, checksums and errors behave as they do against AWS. When
+  ``_intercept`` says so (server mode, Moto's passthrough), the request goes
+  to aiohttp or httpx as usual.
 
 Nothing is registered at import time, so sessions and clients created before
 ``import aiomoto`` or before the mock started are served all the same.
@@ -26,17 +22,17 @@ Nothing is registered at import time, so sessions and clients created before
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from typing import Any
 
 import aiobotocore.awsrequest
+import aiobotocore.client
 import aiobotocore.endpoint
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-from moto.core.botocore_stubber import BotocoreStubber
-from moto.core.models import botocore_stubber
 
-from aiomoto import _guard
+from aiomoto import _intercept
 
 __all__ = ["patch", "unpatch"]
 
@@ -52,58 +48,43 @@ if httpx is not None:
     HttpxSession = aiobotocore.httpxsession.HttpxSession
 
 _AioEndpoint = aiobotocore.endpoint.AioEndpoint
+_AioBaseClient = aiobotocore.client.AioBaseClient
 
-#: The originals, as aiobotocore (2.25.x, 3.x) and Moto (5.x) define them.
-_original_create_request = _AioEndpoint.create_request
+#: The originals, as aiobotocore (2.25.x, 3.x) defines them.
+_original_make_api_call = _AioBaseClient._make_api_call
 _original_send = _AioEndpoint._send
-_original_stubber_call = BotocoreStubber.__call__
-
-#: Attribute set on requests prepared by an aiobotocore endpoint.
-_ASYNC_TAG = "_aiomoto_async"
 
 
 def patch() -> None:
-    """Serve aiobotocore requests from Moto (called on the outermost enter)."""
-    _swap(_tagging_create_request, _send_to_moto, _stubber_call)
+    """Route aiobotocore calls and attempts through ``_intercept`` (on the outermost enter)."""
+    _AioBaseClient._make_api_call = _make_api_call
+    _AioEndpoint._send = _send
 
 
 def unpatch() -> None:
-    """Restore aiobotocore and Moto as they were (called on the outermost exit)."""
-    _swap(_original_create_request, _original_send, _original_stubber_call)
+    """Restore aiobotocore as it was (called on the outermost exit)."""
+    _AioBaseClient._make_api_call = _original_make_api_call
+    _AioEndpoint._send = _original_send
 
 
-def _swap(create_request: Any, send: Any, stubber_call: Any) -> None:
-    _AioEndpoint.create_request = create_request
-    _AioEndpoint._send = send
-    setattr(BotocoreStubber, "__call__", stubber_call)  # noqa: B010
+async def _make_api_call(client: Any, operation_name: str, api_params: Any) -> Any:
+    # AioBaseClient (2.25.x, 3.x) overrides botocore's _make_api_call with a
+    # coroutine; one API call, all its attempts.
+    with _intercept.api_call(client, operation_name, api_params) as call:
+        return call.done(await _original_make_api_call(client, operation_name, api_params))
 
 
-async def _tagging_create_request(
-    endpoint: Any, params: Any, operation_model: Any = None
-) -> AWSPreparedRequest:
-    request: AWSPreparedRequest = await _original_create_request(endpoint, params, operation_model)
-    setattr(request, _ASYNC_TAG, True)
-    return request
-
-
-def _stubber_call(
-    stubber: BotocoreStubber, event_name: str, request: Any, **kwargs: Any
-) -> AWSResponse | None:
-    if getattr(request, _ASYNC_TAG, False):
-        return None  # answered by _send_to_moto, which knows the HTTP backend
-    response: AWSResponse | None = _original_stubber_call(stubber, event_name, request, **kwargs)
-    return response
-
-
-async def _send_to_moto(endpoint: Any, request: AWSPreparedRequest) -> AWSResponse:
-    request.body = await _read_body(request.body)
-    answer = botocore_stubber.process_request(request) if botocore_stubber.enabled else None
-    if answer is None:
-        if _guard.moto_lets_through(request.url):
-            response: AWSResponse = await _original_send(endpoint, request)
-            return response
-        raise _guard.blocked_request_error(request.method, request.url)
-    status, headers, body = answer
+async def _send(endpoint: Any, request: AWSPreparedRequest) -> AWSResponse:
+    attempt = _intercept.attempt(request)
+    if attempt.delay:
+        await _sleep(endpoint, attempt.delay)
+    if attempt.reads_body:
+        request.body = await _read_body(request.body)
+    found = attempt.respond(request)
+    if found is None:
+        response: AWSResponse = await _original_send(endpoint, request)
+        return response
+    status, headers, body = found
     data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
     # aiohttp's session lowercases header names; Moto may give non-str values.
     response_headers = {str(k).lower(): str(v) for k, v in headers.items()}
@@ -112,6 +93,18 @@ async def _send_to_moto(endpoint: Any, request: AWSPreparedRequest) -> AWSRespon
     return aiobotocore.awsrequest.AioAWSResponse(
         request.url, status, response_headers, _AiohttpLikeResponse(request.url, data)
     )
+
+
+async def _sleep(endpoint: Any, seconds: float) -> None:
+    """Wait without blocking the event loop, the way the endpoint waits between retries."""
+    own_sleep = getattr(endpoint, "_sleep", None)
+    if own_sleep is not None:
+        # 3.x: AioEndpoint._sleep uses asyncio; AnyioEndpoint._sleep (httpx
+        # backend) uses anyio, so it also works under trio.
+        await own_sleep(seconds)
+    else:
+        # 2.25.x: no _sleep; the endpoint runs on asyncio only.
+        await asyncio.sleep(seconds)
 
 
 async def _read_body(body: Any) -> bytes:

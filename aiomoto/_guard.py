@@ -1,23 +1,20 @@
-"""The real-HTTP guard: requests Moto does not answer never leave the process.
+"""The real-HTTP guard's policy: which requests may leave the process, and why not.
 
 While an in-process mock is active, a botocore or aiobotocore request that
-Moto's handler did not answer reaches the endpoint's ``_send``. The guard
-replaces the sync ``Endpoint._send`` (the async twin lives in
-``aiomoto._aiobotocore``) and raises
+Moto does not answer (``aiomoto._intercept`` asks it), and an AWS URL that
+aiohttp is asked to fetch (``aiomoto._aiohttp``), raise
 :class:`~aiomoto.exceptions.RealHTTPRequestBlockedError`, explaining why the
 request was not intercepted: most often an ambient ``AWS_ENDPOINT_URL``.
+Only Moto's ``passthrough`` config lets one out.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-import botocore.endpoint
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.configloader import load_config
 from moto import backend_index
 from moto.core.config import default_user_config
@@ -28,34 +25,11 @@ __all__ = [
     "IGNORE_CONFIGURED_ENDPOINTS_VAR",
     "blocked_request_error",
     "moto_lets_through",
-    "patch_endpoint",
-    "unpatch_endpoint",
 ]
 
 #: botocore skips ``AWS_ENDPOINT_URL*`` and config-file ``endpoint_url``
 #: while this variable is ``true``; aiomoto sets it while in-process mocking.
 IGNORE_CONFIGURED_ENDPOINTS_VAR = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
-
-_SyncSend = Callable[[Any, AWSPreparedRequest], AWSResponse]
-_original_send: _SyncSend = botocore.endpoint.Endpoint._send
-
-
-def patch_endpoint() -> None:
-    """Block unanswered sync requests (called on the outermost enter)."""
-    setattr(botocore.endpoint.Endpoint, "_send", _guarded_send)  # noqa: B010
-
-
-def unpatch_endpoint() -> None:
-    """Restore botocore's own ``_send`` (called on the outermost exit)."""
-    setattr(botocore.endpoint.Endpoint, "_send", _original_send)  # noqa: B010
-
-
-def _guarded_send(endpoint: botocore.endpoint.Endpoint, request: AWSPreparedRequest) -> AWSResponse:
-    # Moto's before-send handler already answered every URL it recognises,
-    # so whatever arrives here would go to the network.
-    if moto_lets_through(request.url):
-        return _original_send(endpoint, request)
-    raise blocked_request_error(request.method, request.url)
 
 
 def moto_lets_through(url: str) -> bool:

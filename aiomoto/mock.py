@@ -14,16 +14,18 @@ import functools
 import inspect
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, overload
 
-from aiomoto import _activation
-from aiomoto.exceptions import NotInServerModeError
+from aiomoto import _activation, _intercept
+from aiomoto.exceptions import MockStateError, NotInServerModeError
+from aiomoto.faults import Connection, Fault
+from aiomoto.history import CallHistory, _check_called, _check_not_called, _Pattern
 from aiomoto.server import DEFAULT_HOST, AutoEndpointMode, ServerSession, server_options
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-__all__ = ["MockAWS", "MockAWSOptions", "mock_aws", "mock_aws_decorator"]
+__all__ = ["MockAWS", "MockAWSOptions", "active_mock", "mock_aws", "mock_aws_decorator"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -77,6 +79,10 @@ class MockAWS:
     ``verbose`` logs each request. Clients reach it over HTTP, and
     :attr:`server_endpoint` says where. It sets the same fake credentials
     and, unless ``auto_endpoint`` is ``DISABLED``, ``AWS_ENDPOINT_URL``.
+
+    While active, it records every AWS API call of this process's clients
+    in :attr:`calls`, which the ``assert_*`` methods read, and applies the
+    faults :meth:`inject_fault` adds.
     """
 
     def __init__(
@@ -121,6 +127,8 @@ class MockAWS:
         self._config = config
         self._scope = scope
         self._depth = 0  # how many times this object is entered right now
+        self._calls = CallHistory()
+        self._faults: list[Fault] = []
 
     def __repr__(self) -> str:
         server = "" if self._server is None else f", server={self._server!r}"
@@ -159,6 +167,109 @@ class MockAWS:
             )
         return session
 
+    @property
+    def calls(self) -> CallHistory:
+        """The AWS API calls made while this object was active, oldest first.
+
+        An outer mock sees every call, a nested one those made while it was
+        entered. It stays readable after exit, and starts empty again when
+        this object is entered again.
+        """
+        return self._calls
+
+    def assert_called(
+        self, service: str, operation: str, /, *, times: int | None = None, **params: Any
+    ) -> None:
+        """Assert that a matching call was made: at least once, or exactly ``times`` times.
+
+        ``operation`` is the API name (``PutObject``) or the method name
+        (``put_object``); ``params`` match the keys given, by equality, with
+        ``unittest.mock.ANY`` as a wildcard. Raises ``AssertionError``
+        listing the recorded calls, and ``ValueError`` for an unknown
+        service, operation or parameter name.
+        """
+        _check_called(self._calls, _Pattern.of(service, operation, params), times)
+
+    def assert_called_once(self, service: str, operation: str, /, **params: Any) -> None:
+        """Assert that exactly one matching call was made (see :meth:`assert_called`)."""
+        _check_called(self._calls, _Pattern.of(service, operation, params), 1)
+
+    def assert_not_called(
+        self, service: str, operation: str | None = None, /, **params: Any
+    ) -> None:
+        """Assert that no matching call was made; without ``operation``, no call to ``service``.
+
+        Names are checked as in :meth:`assert_called`.
+        """
+        _check_not_called(self._calls, _Pattern.of(service, operation, params))
+
+    def inject_fault(
+        self,
+        service: str,
+        operation: str | None = None,
+        /,
+        *,
+        error: str | None = None,
+        status: int | None = None,
+        message: str | None = None,
+        connection: Connection | None = None,
+        latency: float | None = None,
+        times: int | None = None,
+        probability: float | None = None,
+        region: str | None = None,
+        seed: int = 0,
+    ) -> Fault:
+        """Make matching calls fail, time out or slow down, at the HTTP-attempt level.
+
+        Matches calls to ``service`` (``operation``: API or method name,
+        ``None`` for all; ``region``: ``None`` for any). Each matching
+        attempt, inside the client's retry loop, gets:
+
+        - ``error``: that AWS error code, with ``status`` (default: the
+          status AWS uses for it) and ``message``, in the service's protocol;
+        - ``connection``: ``"refused"`` (``EndpointConnectionError``) or
+          ``"timeout"`` (``ReadTimeoutError``);
+        - ``latency``: that many seconds first (alone: a slow success).
+
+        ``times=N`` hits the first N matching attempts only;
+        ``probability=p`` hits each with probability ``p``, drawn from a
+        generator seeded with ``seed`` (so a run repeats exactly). The newest
+        fault that hits answers. The fault ends with ``remove()``, on leaving
+        ``with fault:``, or when this mock exits.
+
+        Raises :class:`~aiomoto.exceptions.MockStateError` unless this mock is
+        active, ``ValueError`` for unknown names or values out of range, and
+        ``TypeError`` for a missing effect, ``error`` with ``connection``, or
+        ill-typed options.
+        """
+        if self._depth == 0:
+            raise MockStateError(
+                "inject_fault() was called on a mock_aws that is not active: inject "
+                "faults inside its with block, decorated function or test."
+            )
+        fault = Fault(
+            service,
+            operation,
+            error=error,
+            status=status,
+            message=message,
+            connection=connection,
+            latency=latency,
+            times=times,
+            probability=probability,
+            region=region,
+            seed=seed,
+        )
+        fault._on_remove = self._forget_fault
+        self._faults.append(fault)
+        _intercept.add_fault(fault)
+        return fault
+
+    def _forget_fault(self, fault: Fault) -> None:
+        _intercept.remove_fault(fault)
+        if fault in self._faults:
+            self._faults.remove(fault)
+
     def start(self, reset: bool | None = None) -> None:
         """Enter the mock; ``reset`` overrides this object's flag for this call.
 
@@ -167,6 +278,9 @@ class MockAWS:
         if reset is not None:
             _require_bool("reset", reset)
         _activation.enter(self, reset=reset)
+        if self._depth == 1:
+            self._calls = CallHistory()
+            _intercept.start_recording(self._calls)
 
     def stop(self, remove_data: bool | None = None) -> None:
         """Exit the mock; ``remove_data`` overrides this object's flag for this call.
@@ -177,7 +291,13 @@ class MockAWS:
         """
         if remove_data is not None:
             _require_bool("remove_data", remove_data)
-        _activation.exit(self, remove_data=remove_data)
+        try:
+            _activation.exit(self, remove_data=remove_data)
+        finally:
+            if self._depth == 0:
+                _intercept.stop_recording(self._calls)
+                for fault in list(self._faults):
+                    fault.remove()
 
     def reset(self) -> None:
         """Empty every Moto backend now, as Moto's ``MockAWS.reset()`` does.
@@ -302,6 +422,26 @@ def _mark(wrapper: Callable[..., Any], func: _F) -> _F:
 def _require_bool(name: str, value: object) -> None:
     if not isinstance(value, bool):
         raise TypeError(f"mock_aws({name}=...) must be True or False, not {value!r}")
+
+
+def active_mock() -> MockAWS:
+    """The innermost active mock: the one entered last and not exited yet.
+
+    Code under a ``@mock_aws`` decorator reaches that decorator's mock this
+    way (a ``with mock_aws():`` block inside it is innermost while it runs).
+    Its :attr:`~MockAWS.calls` hold the calls made since it was entered.
+    Raises :class:`~aiomoto.exceptions.MockStateError` if no mock is active.
+    """
+    owners = _activation.active_owners()
+    if owners:
+        # Only MockAWS objects enter; no isinstance check, so that a mock
+        # made by a re-imported aiomoto.mock (pytester unloads modules) counts.
+        return cast(MockAWS, owners[-1])
+    raise MockStateError(
+        "active_mock() was called while no mock_aws is active: call it inside a "
+        "mock_aws context, a @mock_aws-decorated function or a test that uses the "
+        "aws fixture."
+    )
 
 
 @overload

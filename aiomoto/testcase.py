@@ -46,6 +46,27 @@ class _MockAWSBase(unittest.TestCase):
             # when a subclass forgets to call super().setUp().
             setattr(self, methodName, self._require_started(test))
 
+    def assertAWSCalled(
+        self, service: str, operation: str, times: int | None = None, **params: Any
+    ) -> None:
+        """Fail unless the test's mock recorded a matching call (at least once, or ``times``).
+
+        Same semantics as :meth:`aiomoto.MockAWS.assert_called`.
+        """
+        self._running_mock().assert_called(service, operation, times=times, **params)
+
+    def assertAWSNotCalled(self, service: str, operation: str | None = None, **params: Any) -> None:
+        """Fail if the test's mock recorded a matching call (see ``MockAWS.assert_not_called``)."""
+        self._running_mock().assert_not_called(service, operation, **params)
+
+    def _running_mock(self) -> MockAWS:
+        if self.aws_mock is None:
+            raise MockStateError(
+                f"{type(self).__name__}: the AWS assertions read the mock of the running "
+                f"test, and none is active (outside the test, or setUp did not start it)."
+            )
+        return self.aws_mock
+
     def _start_mock_aws(self) -> None:
         mock = MockAWS(**self.mock_aws_options)
         mock.start()

@@ -14,8 +14,11 @@ from typing import Any
 
 import aioboto3
 import boto3
+import pytest
+from aiobotocore.config import AioConfig
 from boto3.dynamodb.conditions import Key
 from boto3.s3.transfer import TransferConfig
+from botocore.exceptions import ClientError
 
 from aiomoto import mock_aws
 
@@ -231,3 +234,35 @@ async def test_bucket_upload_and_download_file_helpers_round_trip(tmp_path: Path
             await bucket.upload_file(str(tmp_path / "up.txt"), "up.txt")
             await bucket.download_file("up.txt", str(tmp_path / "down.txt"))
     assert (tmp_path / "down.txt").read_bytes() == b"round trip"
+
+
+async def test_aioboto3_client_and_resource_calls_are_recorded() -> None:
+    async with mock_aws() as aws:
+        session = aioboto3.Session()
+        async with session.client("s3", region_name="us-east-1") as s3:
+            await s3.create_bucket(Bucket="recorded")
+        async with session.resource("dynamodb", region_name="us-east-1") as dynamodb:
+            _orders_table()
+            table = await dynamodb.Table("orders")
+            await table.put_item(Item={"customer": "c1", "order": "o1"})
+    aws.assert_called_once("s3", "CreateBucket", Bucket="recorded")
+    aws.assert_called_once("dynamodb", "PutItem", TableName="orders")
+    assert aws.calls.filter("dynamodb", "PutItem")[0].params["Item"] == {
+        "customer": "c1",
+        "order": "o1",
+    }
+
+
+async def test_aioboto3_sees_injected_faults_inside_its_retry_loop() -> None:
+    async with mock_aws() as aws:
+        session = aioboto3.Session()
+        config = AioConfig(retries={"mode": "standard", "total_max_attempts": 3})
+        async with session.client("sqs", region_name="us-east-1", config=config) as sqs:
+            url = (await sqs.create_queue(QueueName="retried"))["QueueUrl"]
+            aws.inject_fault("sqs", "SendMessage", error="ThrottlingException", times=1)
+            response = await sqs.send_message(QueueUrl=url, MessageBody="once")
+            assert response["ResponseMetadata"]["RetryAttempts"] == 1
+            aws.inject_fault("sqs", "DeleteQueue", error="InternalError")
+            with pytest.raises(ClientError):
+                await sqs.delete_queue(QueueUrl=url)
+    assert aws.calls.filter("sqs", "SendMessage")[0].attempts == 2

@@ -431,10 +431,15 @@ def test_reset_method_works_while_inactive_like_motos() -> None:
         assert bucket_names() == set()
 
 
-def test_public_surface_is_motos_plus_the_server_attributes() -> None:
+def test_public_surface_is_motos_plus_server_history_and_fault_methods() -> None:
     mock = mock_aws()
     public = {name for name in dir(mock) if not name.startswith("_")}
-    assert public == {"reset", "start", "stop", "server_endpoint", "server_host", "server_port"}
+    assert public == {
+        *("reset", "start", "stop"),
+        *("server_endpoint", "server_host", "server_port"),
+        *("calls", "assert_called", "assert_called_once", "assert_not_called"),
+        "inject_fault",
+    }
     assert [name for name in vars(mock) if not name.startswith("_")] == []
 
 

@@ -82,6 +82,42 @@ class AsyncBaseClassTest(IsolatedAsyncioMockAWSTestCase):
         await super().asyncTearDown()
 
 
+class SyncAssertionsTest(MockAWSTestCase):
+    def test_assert_aws_called_and_not_called(self) -> None:
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket="asserted")
+        self.assertAWSCalled("s3", "CreateBucket", Bucket="asserted")
+        self.assertAWSCalled("s3", "create_bucket", 1)
+        self.assertAWSNotCalled("s3", "DeleteBucket")
+        self.assertAWSNotCalled("sqs")
+
+    def test_a_failed_assertion_is_a_test_failure_listing_the_calls(self) -> None:
+        boto3.client("s3", region_name=REGION).list_buckets()
+        with self.assertRaises(self.failureException) as failure:
+            self.assertAWSCalled("s3", "ListBuckets", times=2)
+        self.assertIn("1. s3.ListBuckets() -> 200", str(failure.exception))
+        with self.assertRaises(self.failureException):
+            self.assertAWSNotCalled("s3", "ListBuckets")
+
+    def test_a_typo_raises_value_error(self) -> None:
+        with self.assertRaisesRegex(ValueError, "did you mean 'DeleteBucket'"):
+            self.assertAWSNotCalled("s3", "DeleteBuckit")
+
+
+class AsyncAssertionsTest(IsolatedAsyncioMockAWSTestCase):
+    async def test_async_calls_are_asserted(self) -> None:
+        async with AioSession().create_client("sqs", region_name=REGION) as sqs:
+            await sqs.create_queue(QueueName="asserted")
+        self.assertAWSCalled("sqs", "CreateQueue", times=1, QueueName="asserted")
+        self.assertAWSNotCalled("sqs", "DeleteQueue")
+
+
+class MixinAssertionsTest(MockAWSMixin, unittest.TestCase):
+    def test_mixins_have_the_assertions(self) -> None:
+        boto3.client("s3", region_name=REGION).list_buckets()
+        self.assertAWSCalled("s3", "ListBuckets")
+
+
 class OptionsClassTest(MockAWSTestCase):
     mock_aws_options: ClassVar[MockAWSOptions] = {"config": {"batch": {"use_docker": False}}}
 
@@ -116,6 +152,13 @@ class BehaviourTest(unittest.TestCase):
         self.assertEqual(len(result.errors), 1)
         self.assertIn("subclass setUp failed", result.errors[0][1])
         self.assertFalse(_activation.is_active())
+
+    def test_assertions_outside_a_running_test_raise_mock_state_error(self) -> None:
+        case = SyncAssertionsTest("test_a_typo_raises_value_error")
+        with self.assertRaisesRegex(MockStateError, "none is active"):
+            case.assertAWSCalled("s3", "ListBuckets")
+        with self.assertRaisesRegex(MockStateError, "none is active"):
+            case.assertAWSNotCalled("s3")
 
     def test_forgetting_super_setup_raises_a_clear_error(self) -> None:
         class Forgetful(MockAWSTestCase):

@@ -6,9 +6,12 @@ from typing_extensions import assert_type
 
 from aiomoto import (
     AutoEndpointMode,
+    CallHistory,
+    Fault,
     MockAWS,
     MockAWSOptions,
     MockAWSTestCase,
+    active_mock,
     mock_aws,
     mock_aws_decorator,
 )
@@ -33,6 +36,16 @@ async def async_with_gives_the_mock() -> None:
         assert_type(aws.server_endpoint, str)
         assert_type(aws.server_host, str)
         assert_type(aws.server_port, int)
+
+
+def the_active_mock_and_what_it_offers() -> None:
+    with mock_aws():
+        aws = active_mock()
+        assert_type(aws, MockAWS)
+        assert_type(aws.calls, CallHistory)
+        assert_type(aws.inject_fault("s3", "GetObject", error="NoSuchKey"), Fault)
+        assert_type(aws.assert_called("s3", "put_object", times=1, Bucket="b"), None)
+        aws.assert_called("s3", "put_object", times="1")  # type: ignore[arg-type]
 
 
 def start_and_stop() -> None:

@@ -42,14 +42,14 @@ MATRIX = {
     "aiobotocore-2.25": ("3.11", OLDEST),
 }
 
-#: Floors only go up. Measured: 98.6% in latest, py3.10, py3.12 and py3.13;
-#: 97.4% in aiobotocore-2.25 (no httpx backend there).
+#: Floors only go up. Measured: 98.8% in latest, py3.10, py3.12 and py3.13;
+#: 98.0% in aiobotocore-2.25 (no httpx backend there).
 COVERAGE_FLOOR = {
     "latest": "98",
     "py3.10": "98",
     "py3.12": "98",
     "py3.13": "98",
-    "aiobotocore-2.25": "97",
+    "aiobotocore-2.25": "98",
 }
 
 _VERSION_CHECK = "import sys; print(sys.implementation.name, '%d.%d' % sys.version_info[:2])"

@@ -1,36 +1,58 @@
-"""The command line: ``python -m aiomoto server`` runs Moto's server until interrupted.
+"""The command line: ``aiomoto server`` (or ``python -m aiomoto server``) runs Moto's server.
 
 For tools and processes that cannot share a test process: start it once,
 paste the ``export AWS_ENDPOINT_URL=...`` line it prints, or attach tests to
-it with ``mock_aws(server_mode=True, server_port=...)``.
+it with ``mock_aws(server_mode=True, server_port=...)``. ``aiomoto --version``
+names the versions of aiomoto, Moto, aiobotocore and Python in use.
 """
 
 from __future__ import annotations
 
 import argparse
+import platform
 import signal
 import sys
 import threading
 from collections.abc import Sequence
+from importlib.metadata import version
 from types import FrameType
 
+from aiomoto import __version__
 from aiomoto.exceptions import MotoServerError, ServerModeDependencyError
 from aiomoto.server import DEFAULT_HOST, ENDPOINT_VAR, MotoServer
 
-__all__ = ["main"]
+__all__ = ["console", "main"]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
-    args = _parser().parse_args(argv)
-    return _serve(args.host, args.port, verbose=args.verbose)
+def main(argv: Sequence[str] | None = None, *, prog: str = "python -m aiomoto") -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
+
+    ``prog`` is the name that usage lines and error messages show.
+    """
+    args = _parser(prog).parse_args(argv)
+    return _serve(args.host, args.port, verbose=args.verbose, prog=prog)
 
 
-def _parser() -> argparse.ArgumentParser:
+def console() -> int:
+    """The ``aiomoto`` console script: the same command line as ``python -m aiomoto``."""
+    return main(prog="aiomoto")
+
+
+def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m aiomoto", description="aiomoto's command line tools."
+        prog=prog,
+        description="aiomoto's command line tools.",
+        epilog=f"Run '{prog} COMMAND --help' for the options of a command.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=_versions(),
+        help="show the versions of aiomoto, Moto, aiobotocore and Python, and exit",
+    )
+    commands = parser.add_subparsers(
+        title="commands", dest="command", required=True, metavar="COMMAND"
+    )
     server = commands.add_parser(
         "server",
         help="run Moto's server until interrupted",
@@ -51,6 +73,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _versions() -> str:
+    # What a bug report needs: aiomoto's behaviour depends on all four.
+    return (
+        f"aiomoto {__version__} (Moto {version('moto')}, aiobotocore "
+        f"{version('aiobotocore')}, Python {platform.python_version()})"
+    )
+
+
 def _port(text: str) -> int:
     try:
         port = int(text)
@@ -61,12 +91,12 @@ def _port(text: str) -> int:
     return port
 
 
-def _serve(host: str, port: int, *, verbose: bool) -> int:
+def _serve(host: str, port: int, *, verbose: bool, prog: str) -> int:
     server = MotoServer(host, port, verbose=verbose)
     try:
         server.start()
     except (MotoServerError, ServerModeDependencyError) as error:
-        print(f"python -m aiomoto server: {error}", file=sys.stderr)
+        print(f"{prog} server: {error}", file=sys.stderr)
         return 1
     # SIGTERM (from a CI job or a process manager) stops the server like
     # Ctrl+C. Installed before the endpoint is printed, so that a signal sent

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,10 @@ pytest_plugins = ("aiomoto.pytest_plugin",)
 # aioboto3 pins aiobotocore 2.25.x, so only some matrix cells install it; in
 # the others its tests are left out entirely rather than reported as skipped.
 collect_ignore_glob = [] if importlib.util.find_spec("aioboto3") else ["test_aioboto3.py"]
+
+# tests/typing holds code for mypy to check, not to run: test_typing.py runs
+# mypy on it.
+collect_ignore = ["typing"]
 
 # ---------------------------------------------------------------------------
 # Network guard: no test may open a connection to a non-loopback address or
@@ -163,11 +167,14 @@ def refused_port() -> Iterator[int]:
 PATIENCE = 60
 
 
-@pytest.fixture
-def cli_process() -> Iterator[subprocess.Popen[str]]:
-    """``python -m aiomoto server`` in a child process, killed if a test leaves it."""
+@contextmanager
+def server_process(command: list[str]) -> Iterator[subprocess.Popen[str]]:
+    """``command`` (``python -m aiomoto`` or ``aiomoto``) running ``server`` in a child process.
+
+    The process is killed if a test leaves it running.
+    """
     process = subprocess.Popen(
-        [sys.executable, "-m", "aiomoto", "server"],
+        [*command, "server"],
         cwd=Path(__file__).resolve().parent.parent,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -180,6 +187,13 @@ def cli_process() -> Iterator[subprocess.Popen[str]]:
         if process.poll() is None:
             process.kill()
         process.communicate(timeout=PATIENCE)
+
+
+@pytest.fixture
+def cli_process() -> Iterator[subprocess.Popen[str]]:
+    """``python -m aiomoto server`` in a child process, killed if a test leaves it."""
+    with server_process([sys.executable, "-m", "aiomoto"]) as process:
+        yield process
 
 
 # ---------------------------------------------------------------------------

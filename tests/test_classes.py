@@ -6,6 +6,7 @@ import os
 import sys
 import textwrap
 import unittest
+from contextlib import AsyncExitStack
 from typing import Any
 
 import boto3
@@ -146,7 +147,10 @@ def test_isolated_asyncio_testcase_shares_one_activation() -> None:
     @mock_aws
     class Case(unittest.IsolatedAsyncioTestCase):
         async def asyncSetUp(self) -> None:
-            self.s3 = await self.enterAsyncContext(
+            # AsyncExitStack rather than enterAsyncContext, which Python 3.10 lacks.
+            clients = AsyncExitStack()
+            self.addAsyncCleanup(clients.aclose)
+            self.s3 = await clients.enter_async_context(
                 AioSession().create_client("s3", region_name="us-east-1")
             )
             await self.s3.create_bucket(Bucket="async-setup")
@@ -443,6 +447,8 @@ def test_testcase_classes_under_python_m_unittest(pytester: pytest.Pytester) -> 
         test_cases=textwrap.dedent(
             """
             import unittest
+            from contextlib import AsyncExitStack
+
             import boto3
             from aiobotocore.session import AioSession
             from aiomoto import mock_aws
@@ -459,7 +465,9 @@ def test_testcase_classes_under_python_m_unittest(pytester: pytest.Pytester) -> 
             @mock_aws
             class AsyncCase(unittest.IsolatedAsyncioTestCase):
                 async def asyncSetUp(self):
-                    self.s3 = await self.enterAsyncContext(
+                    clients = AsyncExitStack()
+                    self.addAsyncCleanup(clients.aclose)
+                    self.s3 = await clients.enter_async_context(
                         AioSession().create_client("s3", region_name="us-east-1")
                     )
                     await self.s3.create_bucket(Bucket="async-setup")

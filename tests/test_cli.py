@@ -1,19 +1,24 @@
-"""The command line: ``python -m aiomoto server``."""
+"""The command line: ``python -m aiomoto server`` and the ``aiomoto`` console script."""
 
 from __future__ import annotations
 
 import os
+import platform
 import select
 import signal
 import subprocess
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from importlib.metadata import entry_points, version
+from pathlib import Path
 
 import boto3
 import pytest
 
+import aiomoto
 import aiomoto.__main__ as cli
 from aiomoto import MotoServer, server
-from tests.conftest import PATIENCE
+from tests.conftest import PATIENCE, server_process
 
 
 def bucket_names(endpoint: str) -> set[str]:
@@ -135,7 +140,66 @@ def test_no_command_prints_usage_and_exits_2(capsys: pytest.CaptureFixture[str])
     assert "usage: python -m aiomoto" in capsys.readouterr().err
 
 
-# -- as a separate process ---------------------------------------------------
+def printed_before_exiting(
+    command: Callable[[], object], capsys: pytest.CaptureFixture[str]
+) -> str:
+    """What ``command`` prints before it exits with status 0, as --help and --version do."""
+    with pytest.raises(SystemExit) as exited:
+        command()
+    assert exited.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_version_names_aiomoto_moto_aiobotocore_and_python(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert printed_before_exiting(lambda: cli.main(["--version"]), capsys) == (
+        f"aiomoto {aiomoto.__version__} (Moto {version('moto')}, "
+        f"aiobotocore {version('aiobotocore')}, Python {platform.python_version()})\n"
+    )
+
+
+@pytest.mark.parametrize("prog", ["python -m aiomoto", "aiomoto"])
+def test_help_lists_the_commands_under_the_name_it_runs_as(
+    prog: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", [prog, "--help"])
+    help_text = printed_before_exiting(cli.console if prog == "aiomoto" else cli.main, capsys)
+    assert help_text.startswith(f"usage: {prog} [-h] [--version] COMMAND ...")
+    assert "server    run Moto's server until interrupted" in help_text
+    assert "--version" in help_text
+    assert f"Run '{prog} COMMAND --help' for the options of a command." in help_text
+
+
+def test_console_script_names_itself_in_errors(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with MotoServer() as running:
+        monkeypatch.setattr(sys, "argv", ["aiomoto", "server", "--port", str(running.port)])
+        assert cli.console() == 1
+    assert capsys.readouterr().err.startswith("aiomoto server: ")
+
+
+def test_console_script_is_declared_as_an_entry_point() -> None:
+    scripts = {ep.name: ep.value for ep in entry_points(group="console_scripts")}
+    assert scripts["aiomoto"] == "aiomoto.__main__:console"
+
+
+# -- as a separate process: python -m aiomoto, and the console script --------
+
+
+#: The console script pip installed beside this interpreter.
+CONSOLE_SCRIPT = Path(sys.executable).with_name("aiomoto")
+
+
+@pytest.fixture(
+    params=[[sys.executable, "-m", "aiomoto"], [str(CONSOLE_SCRIPT)]],
+    ids=["python -m aiomoto", "aiomoto"],
+)
+def cli_process(request: pytest.FixtureRequest) -> Iterator[subprocess.Popen[str]]:
+    """``python -m aiomoto server`` or ``aiomoto server`` in a child process."""
+    with server_process(request.param) as process:
+        yield process
 
 
 def read_endpoint(process: subprocess.Popen[str]) -> str:
@@ -152,14 +216,14 @@ def read_endpoint(process: subprocess.Popen[str]) -> str:
     return printed_endpoint(output.decode())
 
 
-def test_python_m_aiomoto_server_serves_at_the_printed_endpoint(
+def test_server_process_serves_at_the_printed_endpoint(
     cli_process: subprocess.Popen[str],
 ) -> None:
     assert bucket_names(read_endpoint(cli_process)) == set()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_python_m_aiomoto_server_exits_cleanly_on_a_signal(
+def test_server_process_exits_cleanly_on_a_signal(
     cli_process: subprocess.Popen[str], signum: int
 ) -> None:
     read_endpoint(cli_process)
@@ -167,10 +231,17 @@ def test_python_m_aiomoto_server_exits_cleanly_on_a_signal(
     assert cli_process.wait(timeout=PATIENCE) == 0
 
 
-def test_python_m_aiomoto_server_logs_nothing_per_request(
+def test_server_process_logs_nothing_per_request(
     cli_process: subprocess.Popen[str],
 ) -> None:
     bucket_names(read_endpoint(cli_process))
     cli_process.send_signal(signal.SIGINT)
     _, stderr = cli_process.communicate(timeout=PATIENCE)
     assert stderr == ""
+
+
+def test_console_script_prints_the_version() -> None:
+    result = subprocess.run(
+        [CONSOLE_SCRIPT, "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.startswith(f"aiomoto {aiomoto.__version__} (Moto ")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import unittest
+from contextlib import AsyncExitStack
 from typing import ClassVar
 
 import boto3
@@ -61,7 +62,12 @@ class SyncBaseClassTest(MockAWSTestCase):
 class AsyncBaseClassTest(IsolatedAsyncioMockAWSTestCase):
     async def asyncSetUp(self) -> None:
         await super().asyncSetUp()
-        self.s3 = await self.enterAsyncContext(AioSession().create_client("s3", region_name=REGION))
+        # AsyncExitStack rather than enterAsyncContext, which Python 3.10 lacks.
+        clients = AsyncExitStack()
+        self.addAsyncCleanup(clients.aclose)
+        self.s3 = await clients.enter_async_context(
+            AioSession().create_client("s3", region_name=REGION)
+        )
         await self.s3.create_bucket(Bucket="async-setup")
 
     async def test_client_from_async_setup_works(self) -> None:

@@ -42,13 +42,14 @@ MATRIX = {
     "aiobotocore-2.25": ("3.11", OLDEST),
 }
 
-#: Floors only go up. Measured: 98.8% in latest, py3.10, py3.12 and py3.13;
-#: 98.0% in aiobotocore-2.25 (no httpx backend there).
+#: Floors only go up. Measured in a fresh-clone CI run: 99.16% in latest,
+#: py3.12 and py3.13, 99.08% in py3.10; 98.53% in aiobotocore-2.25 (no httpx
+#: backend there).
 COVERAGE_FLOOR = {
-    "latest": "98",
-    "py3.10": "98",
-    "py3.12": "98",
-    "py3.13": "98",
+    "latest": "99",
+    "py3.10": "99",
+    "py3.12": "99",
+    "py3.13": "99",
     "aiobotocore-2.25": "98",
 }
 

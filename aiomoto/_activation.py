@@ -85,7 +85,6 @@ class _Overlay:
 class _State:
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.depth = 0
         self.remove_data = True
         self.env_snapshot: dict[str, str] = {}
         self.moto: _MotoMockAWS | None = None
@@ -97,6 +96,11 @@ class _State:
         self.overlays: list[_Overlay] = []
         #: Every open enter, outermost first.
         self.activations: list[Activation] = []
+
+    @property
+    def depth(self) -> int:
+        """How many enters are open: the nesting level of the process's mock."""
+        return len(self.activations)
 
 
 _state = _State()
@@ -110,7 +114,7 @@ def active_owners() -> list[Owner]:
 
 def is_active() -> bool:
     """Whether any aiomoto mock is active in this process."""
-    return _state.depth > 0
+    return bool(_state.activations)
 
 
 def activations() -> list[Activation]:
@@ -135,7 +139,7 @@ def enter(owner: Owner, reset: bool | None = None) -> None:
     where = _call_site()
     with _state.lock:
         server = _switches.server_options_for(owner)
-        if _state.depth == 0:
+        if not _state.activations:
             if server is None:
                 _start(owner._config, owner._reset if reset is None else reset)
             else:
@@ -145,7 +149,6 @@ def enter(owner: Owner, reset: bool | None = None) -> None:
             _require_active_mode(server)
             if owner._config is not None:
                 _push_overlay(owner, owner._config)
-        _state.depth += 1
         owner._depth += 1
         _state.activations.append(Activation(owner, where))
 
@@ -163,11 +166,10 @@ def exit(owner: Owner, remove_data: bool | None = None) -> None:
                 "same object."
             )
         owner._depth -= 1
-        _state.depth -= 1
         _forget(owner)
-        if _state.depth > 0 and owner._config is not None:
+        if _state.activations and owner._config is not None:
             _pop_overlay(owner)
-        if _state.depth == 0:
+        if not _state.activations:
             _intercept.clear()
             _state.overlays.clear()  # Moto's stop restores its config itself
             remove = _state.remove_data if remove_data is None else remove_data

@@ -26,7 +26,7 @@ def left_open(
     return [
         activation
         for activation in _activation.activations()
-        if not _contains(before, activation) and not _contains(allowed, activation)
+        if activation not in before and activation not in allowed
     ]
 
 
@@ -61,8 +61,3 @@ def check(
     except Exception as error:  # the leak is the news; a failed stop goes along
         raise MockLeakError(message) from error
     raise MockLeakError(message)
-
-
-def _contains(activations: Sequence[_activation.Activation], activation: object) -> bool:
-    # Activations compare by identity: the same mock entered twice is two.
-    return any(known is activation for known in activations)

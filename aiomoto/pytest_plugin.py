@@ -118,7 +118,7 @@ def pytest_fixture_setup(
     finally:
         if fixturedef.scope != "function":
             held = request.config.stash.setdefault(_HELD, [])
-            held.extend(a for a in _open_activations() if not any(a is b for b in before))
+            held.extend(a for a in _open_activations() if a not in before)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -147,5 +147,5 @@ def _check_leaks(item: pytest.Item) -> None:
 
     open_now = _open_activations()
     held = item.config.stash.get(_HELD, [])
-    held[:] = [a for a in held if any(a is b for b in open_now)]  # forget the closed
+    held[:] = [a for a in held if a in open_now]  # forget the closed
     _leaks.check(before, item.nodeid, _PYTEST_ALLOW_HINT, allowed=held)

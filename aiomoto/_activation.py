@@ -9,7 +9,7 @@ data if the outermost context asked for it), removes the hooks and puts the
 environment back exactly as it was. Inner enters and exits only count.
 
 The outermost enter also picks the mode for everyone nested inside it: the
-in-process mock above, or server mode (``aiomoto.server``), which starts or
+in-process mock above, or server mode (``aiomoto._server_session``), which starts or
 attaches to a Moto server instead and patches nothing of Moto's. Entering
 the other mode while one is active raises :class:`ModeConflictError`.
 """
@@ -28,8 +28,9 @@ from moto.core.config import default_user_config
 from moto.core.models import MockAWS as _MotoMockAWS
 
 from aiomoto import _aiobotocore, _aiohttp, _botocore, _guard, _intercept, _speedups, _switches
+from aiomoto._server_options import ServerOptions
+from aiomoto._server_session import ServerSession, check_nested
 from aiomoto.exceptions import MockStateError, ModeConflictError
-from aiomoto.server import ServerOptions, ServerSession, check_nested
 
 __all__ = [
     "Activation",
@@ -138,7 +139,7 @@ def enter(owner: Owner, reset: bool | None = None) -> None:
     """Count one enter of ``owner``; the outermost one starts the mock."""
     where = _call_site()
     with _state.lock:
-        server = _switches.server_options_for(owner)
+        server = _switches.server_options_for(owner._server, owner._config)
         if not _state.activations:
             if server is None:
                 _start(owner._config, owner._reset if reset is None else reset)

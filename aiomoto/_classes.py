@@ -22,10 +22,8 @@ import functools
 import inspect
 import unittest
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:
-    from aiomoto.mock import MockAWS
+from types import TracebackType
+from typing import Any, Protocol, TypeVar
 
 __all__ = ["TEST_PREFIX", "decorate_class"]
 
@@ -35,6 +33,37 @@ _C = TypeVar("_C")
 TEST_PREFIX = "test"
 
 _MOCK_ATTR = "__aiomoto_mock__"
+
+
+class MockAWS(Protocol):
+    """What class decoration needs of a ``mock_aws`` object (``aiomoto.mock.MockAWS``)."""
+
+    @property
+    def _scope(self) -> str: ...
+
+    def start(self, reset: bool | None = None) -> None: ...
+
+    def stop(self, remove_data: bool | None = None) -> None: ...
+
+    def __enter__(self) -> Any: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def __aenter__(self) -> Any: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
 _WRAPPED_ATTR = "__aiomoto_wrapped__"
 
 

@@ -18,13 +18,11 @@ the mocks entered after it is set.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Any
 
+from aiomoto._server_options import DEFAULT_HOST, AutoEndpointMode, ServerOptions, endpoint_from
 from aiomoto.exceptions import ProxyModeUnsupportedError
-from aiomoto.server import DEFAULT_HOST, AutoEndpointMode, ServerOptions, endpoint_from
-
-if TYPE_CHECKING:
-    from aiomoto._activation import Owner
 
 __all__ = [
     "ENDPOINT_VAR",
@@ -82,18 +80,23 @@ def environment_server() -> ServerOptions | None:
     )
 
 
-def server_options_for(owner: Owner) -> ServerOptions | None:
-    """The server ``owner`` runs against as it is entered now; ``None`` is in-process.
+def server_options_for(
+    server: ServerOptions | None, config: Mapping[str, Any] | None
+) -> ServerOptions | None:
+    """The server a mock with these options runs against as it is entered now.
+
+    ``server`` and ``config`` are the mock's own options; ``None`` means
+    in-process.
 
     Raises :class:`ProxyModeUnsupportedError` under ``TEST_PROXY_MODE=true``,
     and ``ValueError`` for an in-process ``config`` under
     ``TEST_SERVER_MODE=true``.
     """
     reject_proxy_mode()
-    if owner._server is not None:
-        return owner._server
+    if server is not None:
+        return server
     options = environment_server()
-    if options is not None and owner._config is not None:
+    if options is not None and config is not None:
         raise ValueError(
             f"mock_aws(config=...) configures the in-process mock, but "
             f"{SERVER_MODE_VAR}=true runs this mock against the Moto server at "

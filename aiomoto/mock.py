@@ -2,25 +2,27 @@
 
 :class:`MockAWS` follows the shape of ``unittest.mock.patch``: ``start`` and
 ``stop`` do the work, ``with`` / ``async with`` call them, and ``__call__``
-dispatches once on what it decorates (a class, a coroutine function, an
-async or sync generator function, or any other callable) to one wrapper per
-kind. The process-wide state behind ``start`` / ``stop`` lives in
+dispatches once on what it decorates: a class to ``aiomoto._classes``,
+anything else to ``aiomoto._functions`` (one wrapper per kind). The
+process-wide state behind ``start`` / ``stop`` lives in
 ``aiomoto._activation``.
 """
 
 from __future__ import annotations
 
-import functools
 import inspect
-from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, overload
 
 from aiomoto import _activation, _intercept, _switches
+from aiomoto._classes import decorate_class
+from aiomoto._functions import decorate_function
+from aiomoto._server_options import DEFAULT_HOST, AutoEndpointMode, server_options
+from aiomoto._server_session import ServerSession
 from aiomoto.exceptions import MockStateError, NotInServerModeError
 from aiomoto.faults import Connection, Fault
 from aiomoto.history import CallHistory, _check_called, _check_not_called, _Pattern
-from aiomoto.server import DEFAULT_HOST, AutoEndpointMode, ServerSession, server_options
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -342,82 +344,16 @@ class MockAWS:
         Raises ``TypeError`` if ``target`` is neither a class nor callable.
         """
         if inspect.isclass(target):
-            from aiomoto._classes import decorate_class
-
             return decorate_class(self, target)
         if self._scope == "class":
             raise TypeError(_CLASS_SCOPE_ONLY)
-        if not callable(target):
-            raise TypeError(
-                f"mock_aws can decorate a function, a coroutine function or a "
-                f"class, not {type(target).__name__}: {target!r}"
-            )
-        if inspect.iscoroutinefunction(target):
-            return self._wrap_coroutine_function(target)
-        if inspect.isasyncgenfunction(target):
-            return self._wrap_async_generator_function(target)
-        if inspect.isgeneratorfunction(target):
-            return self._wrap_generator_function(target)
-        return self._wrap_function(target)
-
-    def _wrap_function(self, func: _F) -> _F:
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self:
-                return func(*args, **kwargs)
-
-        return _mark(wrapper, func)
-
-    def _wrap_coroutine_function(self, func: _F) -> _F:
-        @functools.wraps(func)
-        async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            async with self:
-                return await func(*args, **kwargs)
-
-        return _mark(wrapper, func)
-
-    def _wrap_generator_function(self, func: _F) -> _F:
-        # A generator (a pytest fixture that yields, say) needs the mock for
-        # as long as it runs, not just while it is created.
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
-            with self:
-                return (yield from func(*args, **kwargs))
-
-        return _mark(wrapper, func)
-
-    def _wrap_async_generator_function(self, func: _F) -> _F:
-        @functools.wraps(func)
-        async def wrapper(*args: Any, **kwargs: Any) -> AsyncGenerator[Any, Any]:
-            async with self:
-                agen = func(*args, **kwargs)
-                try:
-                    item = await agen.__anext__()
-                    while True:
-                        try:
-                            sent = yield item
-                        except GeneratorExit:
-                            await agen.aclose()
-                            raise
-                        except BaseException as exc:  # noqa: BLE001 - forwarded to the inner generator
-                            item = await agen.athrow(exc)
-                        else:
-                            item = await agen.asend(sent)
-                except StopAsyncIteration:
-                    return
-
-        return _mark(wrapper, func)
+        return decorate_function(self, target)
 
 
 _CLASS_SCOPE_ONLY = (
     "mock_aws(scope='class') decorates test classes only; use the default "
     "scope='function' for functions and with blocks."
 )
-
-
-def _mark(wrapper: Callable[..., Any], func: _F) -> _F:
-    wrapper.__aiomoto_wrapped__ = True  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
 
 
 def _require_bool(name: str, value: object) -> None:

@@ -28,6 +28,8 @@ from aiomoto import (
     ServerModeDependencyError,
     ServerUnreachableError,
     _activation,
+    _server_options,
+    _server_session,
     mock_aws,
     mock_aws_decorator,
     server,
@@ -134,7 +136,7 @@ def test_server_listens_on_a_host_given_explicitly() -> None:
 
 @pytest.mark.parametrize(("host", "loopback"), [("0.0.0.0", "127.0.0.1"), ("::", "[::1]")])
 def test_a_server_on_every_interface_is_reached_through_loopback(host: str, loopback: str) -> None:
-    assert server._endpoint_url(host, 5000) == f"http://{loopback}:5000"
+    assert _server_options.endpoint_url(host, 5000) == f"http://{loopback}:5000"
 
 
 def test_server_is_stopped_after_the_outermost_exit() -> None:
@@ -195,7 +197,7 @@ def test_failure_after_the_server_started_stops_it(monkeypatch: pytest.MonkeyPat
     def refuse(endpoint: str, variable: str | None = None) -> None:
         raise MotoServerError(f"refused by {endpoint}")
 
-    monkeypatch.setattr(server, "reset_server", refuse)
+    monkeypatch.setattr(_server_session, "reset_server", refuse)
     before = aws_environment()
     with pytest.raises(MotoServerError, match="refused"):
         mock_aws(server_mode=True).start()

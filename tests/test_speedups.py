@@ -25,7 +25,7 @@ from botocore.hooks import BaseEventHooks, EventAliaser, HierarchicalEmitter
 from botocore.loaders import Loader
 from moto.core import models as moto_models
 
-from aiomoto import _speedups, mock_aws
+from aiomoto import _shared_loader, _speedups, mock_aws
 
 ORIGINALS = (
     botocore.session.Session._register_data_loader,
@@ -193,8 +193,8 @@ def test_shared_data_stays_as_parsed_after_clients_use_it(mocked: None) -> None:
     assert own["requestUri"] == "/{Key+}"  # the client's session has the rewrite
 
     fresh = Loader()
-    assert _speedups._sources
-    for shared in _speedups._sources.values():
+    assert _shared_loader._sources
+    for shared in _shared_loader._sources.values():
         assert shared.load_service_model("s3", "service-2") == fresh.load_service_model(
             "s3", "service-2"
         )
@@ -209,7 +209,7 @@ def test_shared_data_stays_as_parsed_after_clients_use_it(mocked: None) -> None:
 def test_each_session_reads_its_own_copy_of_endpoint_entries(mocked: None) -> None:
     session = botocore.session.Session()
     endpoints = session.get_data("endpoints")
-    shared = next(iter(_speedups._sources.values())).load_data("endpoints")
+    shared = next(iter(_shared_loader._sources.values())).load_data("endpoints")
     services = endpoints["partitions"][0]["services"]
     shared_services = shared["partitions"][0]["services"]
     assert services["s3"] == shared_services["s3"]
@@ -398,14 +398,14 @@ def test_without_reset_moto_builds_new_routes() -> None:
 
 def test_data_of_other_shapes_is_handed_over_as_it_is() -> None:
     no_operations = {"metadata": {}}
-    assert _speedups._with_own_operations(no_operations) == no_operations
+    assert _shared_loader._with_own_operations(no_operations) == no_operations
     odd_operations = {"operations": {"Op": ["not", "a", "dict"]}}
-    copied = _speedups._with_own_operations(odd_operations)
+    copied = _shared_loader._with_own_operations(odd_operations)
     assert copied == odd_operations
     assert copied["operations"]["Op"] is not odd_operations["operations"]["Op"]
-    assert _speedups._endpoints_copied_on_use({"version": 3}) == {"version": 3}
+    assert _shared_loader._endpoints_copied_on_use({"version": 3}) == {"version": 3}
     odd_partitions = {"partitions": ["odd", {"partition": "aws"}]}
-    assert _speedups._endpoints_copied_on_use(odd_partitions) == odd_partitions
+    assert _shared_loader._endpoints_copied_on_use(odd_partitions) == odd_partitions
 
 
 def test_a_route_asked_for_with_other_arguments_is_built_anew() -> None:

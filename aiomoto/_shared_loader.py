@@ -1,0 +1,270 @@
+"""Parsed botocore data files, shared by every session that reads the same ones.
+
+Part of the speed-ups (``aiomoto._speedups`` installs it on the outermost
+in-process start): a session created while they are installed reads its
+data files through a :class:`SharedLoader`, so each file is parsed once per
+process rather than once per session. What botocore changes in place stays
+each session's own (see the class).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from collections import OrderedDict
+from typing import Any
+
+import boto3
+from botocore.hooks import EventAliaser, HierarchicalEmitter
+from botocore.loaders import JSONFileLoader, Loader, create_loader
+from botocore.utils import EVENT_ALIASES
+
+__all__ = ["SharedLoader"]
+
+
+#: Directories whose data files ship with an installed package, so they
+#: cannot differ between two sessions of one process.
+_PACKAGE_DATA_DIRS = frozenset(
+    {Loader.BUILTIN_DATA_PATH, os.path.join(os.path.dirname(boto3.__file__), "data")}
+)
+
+_lock = threading.Lock()
+#: One plain botocore Loader per (search paths, extras types): the one
+#: every shared loader with that search path reads through.
+_sources: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
+
+
+class SharedLoader(Loader):  # type: ignore[misc]
+    """A session's botocore Loader whose parsed data files are shared process-wide.
+
+    It keeps the session's own search paths (boto3 appends to them) and
+    reads for itself whenever sharing could differ from botocore's own
+    behaviour: a search directory that does not ship with botocore or boto3
+    (``~/.aws/models``, ``AWS_DATA_PATH``), a custom file loader, or a
+    service model that the session's ``service-data-loaded`` handlers may
+    change in place. The parts of shared data that botocore itself changes
+    in place are copied per session: a service model's ``operations`` (S3's
+    handlers rewrite their ``http`` and ``endpoint``) and each
+    ``endpoints.json`` service entry, on first use (endpoint resolution
+    fills its endpoints in).
+    """
+
+    def __init__(self, session_ref: weakref.ref[Any], search_path_string: str | None) -> None:
+        # botocore's own factory parses AWS_DATA_PATH; take over its state.
+        self.__dict__.update(create_loader(search_path_string).__dict__)
+        self._aiomoto_session = session_ref
+        #: Services whose model this session reads privately from now on.
+        self._aiomoto_private: set[str] = set()
+        self._aiomoto_reading_privately = 0
+        #: id of a shared object -> (it, this session's copy of it).
+        self._aiomoto_copies: dict[int, tuple[Any, Any]] = {}
+
+    def list_available_services(self, type_name: str) -> Any:
+        return self._read("list_available_services", type_name)
+
+    def determine_latest_version(self, service_name: str, type_name: str) -> Any:
+        return self._read("determine_latest_version", service_name, type_name)
+
+    def list_api_versions(self, service_name: str, type_name: str) -> Any:
+        return self._read("list_api_versions", service_name, type_name)
+
+    def load_data_with_path(self, name: str) -> Any:
+        source = self._source()
+        if source is None:
+            return Loader.load_data_with_path(self, name)
+        data, path = _call(source, "load_data_with_path", name)
+        if name == "endpoints":
+            data = self._own_copy(data, _endpoints_copied_on_use)
+        return data, path
+
+    def load_service_model(
+        self, service_name: str, type_name: str, api_version: str | None = None
+    ) -> Any:
+        if type_name == "service-2" and (
+            service_name in self._aiomoto_private or self._handlers_may_change(service_name)
+        ):
+            self._aiomoto_private.add(service_name)
+            return self._read_privately(service_name, type_name, api_version)
+        source = self._source()
+        if source is None:
+            return Loader.load_service_model(self, service_name, type_name, api_version)
+        model = _call(source, "load_service_model", service_name, type_name, api_version)
+        if type_name == "service-2":
+            model = self._own_copy(model, _with_own_operations)
+        return model
+
+    def _read(self, method: str, *args: Any) -> Any:
+        source = self._source()
+        if source is None:
+            return getattr(Loader, method)(self, *args)
+        found = _call(source, method, *args)
+        # A session's caller may change the lists it is given.
+        return self._own_copy(found, list) if isinstance(found, list) else found
+
+    def _read_privately(self, *args: Any) -> Any:
+        # botocore's own code on this loader alone: every file it needs is
+        # parsed for this session, so what a handler changes stays here.
+        self._aiomoto_reading_privately += 1
+        try:
+            return Loader.load_service_model(self, *args)
+        finally:
+            self._aiomoto_reading_privately -= 1
+
+    def _source(self) -> Any:
+        """The shared Loader to read through, or ``None`` to read as botocore does."""
+        if self._aiomoto_reading_privately or type(self.file_loader) is not JSONFileLoader:
+            return None
+        # botocore looks only in the search paths that are directories now.
+        paths = tuple(path for path in self.search_paths if os.path.isdir(path))
+        if not set(paths) <= _PACKAGE_DATA_DIRS:
+            return None
+        key = (paths, tuple(self.extras_types))
+        with _lock:
+            source = _sources.get(key)
+            if source is None:
+                source = _sources[key] = Loader(
+                    extra_search_paths=list(paths),
+                    include_default_search_paths=False,
+                    include_default_extras=False,
+                )
+                source.extras_types.extend(key[1])
+        return source
+
+    def _own_copy(self, shared: Any, make_copy: Any) -> Any:
+        # botocore's Loader hands out the same object on every call; so
+        # does this one, per session.
+        entry = self._aiomoto_copies.get(id(shared))
+        if entry is None:
+            entry = self._aiomoto_copies[id(shared)] = (shared, make_copy(shared))
+        return entry[1]
+
+    def _handlers_may_change(self, service_name: str) -> bool:
+        """Whether the session has handlers for this service's ``service-data-loaded``."""
+        session = self._aiomoto_session()
+        if session is None:
+            return False
+        # Session.get_service_data (aiobotocore's too) emits on _events.
+        aliaser = getattr(session, "_events", None)
+        if not (
+            isinstance(aliaser, EventAliaser) and isinstance(aliaser._emitter, HierarchicalEmitter)
+        ):
+            return True  # handlers we cannot look into: assume the worst
+        service_id = EVENT_ALIASES.get(service_name, service_name)
+        event_name = aliaser._alias_event_name(f"service-data-loaded.{service_id}")
+        return bool(aliaser._emitter._handlers.prefix_search(event_name))
+
+
+def _call(source: Any, method: str, *args: Any) -> Any:
+    # One session at a time: botocore's Loader is not written for threads.
+    with _lock:
+        return getattr(source, method)(*args)
+
+
+def _copy_tree(node: Any) -> Any:
+    """Copy the dicts and lists of parsed JSON; strings and numbers are immutable."""
+    if isinstance(node, list):
+        return [_copy_tree(value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    copy = node.copy()
+    for key, value in node.items():
+        if isinstance(value, (dict, list)):
+            copy[key] = _copy_tree(value)
+    return copy
+
+
+def _with_own_operations(model: Any) -> Any:
+    # botocore's S3 and S3 Control handlers rewrite an operation's "http"
+    # and "endpoint" in place the first time a client calls it. Every dict
+    # or list an OperationModel hands out sits directly in its operation.
+    copy = model.copy()
+    operations = model.get("operations")
+    if isinstance(operations, dict):
+        copy["operations"] = type(operations)(
+            (name, _copy_two_levels(operation)) for name, operation in operations.items()
+        )
+    return copy
+
+
+def _copy_two_levels(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return _copy_tree(node)
+    return type(node)(
+        (key, value.copy() if isinstance(value, (dict, list)) else value)
+        for key, value in node.items()
+    )
+
+
+def _endpoints_copied_on_use(endpoints: Any) -> Any:
+    # botocore's EndpointResolver fills the resolved fields into an
+    # endpoint's entry in place; each session gets its own service entries.
+    copy = endpoints.copy()
+    if isinstance(endpoints.get("partitions"), list):
+        copy["partitions"] = [_partition_copied_on_use(p) for p in endpoints["partitions"]]
+    return copy
+
+
+def _partition_copied_on_use(partition: Any) -> Any:
+    if not isinstance(partition, dict) or not isinstance(partition.get("services"), dict):
+        return partition
+    copy = partition.copy()
+    copy["services"] = _CopiedOnUse(partition["services"])
+    return copy
+
+
+class _CopiedOnUse(OrderedDict):  # type: ignore[type-arg]
+    """A mapping over shared values that reads each through its own copy.
+
+    The copy is made on the first read of a key, so a session pays only for
+    the entries it uses; whatever hands out a value hands out the copy.
+    """
+
+    def __init__(self, shared: Any = (), /) -> None:
+        super().__init__(shared)
+        self._shared = shared
+
+    def __getitem__(self, key: Any) -> Any:
+        value = super().__getitem__(key)
+        if value is self._shared.get(key):
+            value = _copy_tree(value)
+            super().__setitem__(key, value)
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            return default
+        return self[key]
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            super().__setitem__(key, default)
+        return self[key]
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        if key not in self:
+            return super().pop(key, *default)
+        value = self[key]
+        super().pop(key)
+        return value
+
+    def popitem(self, last: bool = True) -> tuple[Any, Any]:
+        key, value = super().popitem(last)
+        if value is self._shared.get(key):
+            value = _copy_tree(value)
+        return key, value
+
+    def values(self) -> Any:
+        self._copy_all()
+        return super().values()
+
+    def items(self) -> Any:
+        self._copy_all()
+        return super().items()
+
+    def _copy_all(self) -> None:
+        for key in list(self):
+            self.get(key)
+
+
+#: Event name -> aliased name, one dict per alias table: the answer depends

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         RealHTTPRequestBlockedError,
         ServerModeDependencyError,
         ServerUnreachableError,
+        SnapshotError,
     )
     from aiomoto.faults import Fault
     from aiomoto.history import AWSCall, CallHistory
@@ -50,6 +51,7 @@ _EXPORTS = {
     "NotInServerModeError": "aiomoto.exceptions",
     "ServerModeDependencyError": "aiomoto.exceptions",
     "ServerUnreachableError": "aiomoto.exceptions",
+    "SnapshotError": "aiomoto.exceptions",
     "AutoEndpointMode": "aiomoto.server",
     "MotoServer": "aiomoto.server",
     "AWSCall": "aiomoto.history",
@@ -88,6 +90,7 @@ __all__ = [
     "RealHTTPRequestBlockedError",
     "ServerModeDependencyError",
     "ServerUnreachableError",
+    "SnapshotError",
     "__version__",
     "active_mock",
     "mock_aws",

@@ -17,6 +17,7 @@ __all__ = [
     "RealHTTPRequestBlockedError",
     "ServerModeDependencyError",
     "ServerUnreachableError",
+    "SnapshotError",
 ]
 
 
@@ -130,4 +131,14 @@ class ProxyModeUnsupportedError(AiomotoError):
     Raised when a ``mock_aws`` is created or entered while it is set. Use
     ``TEST_SERVER_MODE=true`` to run a suite against a Moto server instead,
     or unset the variable to mock in-process.
+    """
+
+
+class SnapshotError(AiomotoError):
+    """A snapshot of Moto's state could not be taken, restored, saved or loaded.
+
+    For example a service whose state cannot be copied (the message names
+    it and why), background work still running in Moto, or a snapshot file
+    written by another version of Moto, aiomoto or Python, or that is not a
+    snapshot at all (the message says which, with both versions).
     """

@@ -13,12 +13,13 @@ import difflib
 import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
+from unittest import mock
 
 from botocore import xform_name
 from botocore.loaders import create_loader
 from botocore.model import ServiceModel
 
-__all__ = ["check_params", "operation_name", "region_name", "service_model"]
+__all__ = ["check_params", "operation_name", "region_name", "service_model", "suggest"]
 
 
 @functools.cache
@@ -31,14 +32,22 @@ def _service_names() -> frozenset[str]:
     return frozenset(_loader().list_available_services("service-2"))
 
 
-@functools.cache
 def service_model(service: str) -> ServiceModel:
     """botocore's model of ``service``; raises ``ValueError`` for an unknown name."""
+    # Checked before the cache, which would fail on an unhashable value
+    # (mock.ANY, a list) with an error that names no argument.
     if not isinstance(service, str):
-        raise TypeError(f"an AWS service name must be a str such as 's3', not {service!r}")
+        raise TypeError(
+            f"an AWS service name must be a str such as 's3', not {service!r}{_any_hint(service)}"
+        )
+    return _service_model(service)
+
+
+@functools.cache
+def _service_model(service: str) -> ServiceModel:
     if service not in _service_names():
         raise ValueError(
-            f"{service!r} is not an AWS service botocore knows{_suggest(service, _service_names())}"
+            f"{service!r} is not an AWS service botocore knows{suggest(service, _service_names())}"
         )
     data = _loader().load_service_model(service, "service-2")
     return ServiceModel(data, service_name=service)
@@ -62,7 +71,7 @@ def operation_name(service: str, operation: str) -> str:
     if not isinstance(operation, str):
         raise TypeError(
             f"an operation name must be a str such as 'PutObject' or 'put_object', "
-            f"not {operation!r}"
+            f"not {operation!r}{_any_hint(operation)}"
         )
     spellings = _operations(service)
     try:
@@ -72,7 +81,7 @@ def operation_name(service: str, operation: str) -> str:
         snake = operation.islower() or "_" in operation
         same_style = [name for name in spellings if name.islower() == snake]
         raise ValueError(
-            f"{service} has no operation {operation!r}{_suggest(operation, same_style)}"
+            f"{service} has no operation {operation!r}{suggest(operation, same_style)}"
         ) from None
 
 
@@ -98,7 +107,7 @@ def check_params(service: str, operation: str | None, params: Iterable[str]) -> 
     for name in params:
         if name not in known:
             where = f"{service}.{operation}" if operation else f"any {service} operation"
-            raise ValueError(f"{name!r} is not a parameter of {where}{_suggest(name, known)}")
+            raise ValueError(f"{name!r} is not a parameter of {where}{suggest(name, known)}")
 
 
 @functools.cache
@@ -113,12 +122,19 @@ def region_name(region: str) -> str:
         raise TypeError(f"a region must be a str such as 'us-east-1', not {region!r}")
     if region not in _regions():
         raise ValueError(
-            f"{region!r} is not an AWS region botocore knows{_suggest(region, _regions())}"
+            f"{region!r} is not an AWS region botocore knows{suggest(region, _regions())}"
         )
     return region
 
 
-def _suggest(name: str, known: Iterable[str]) -> str:
+def _any_hint(value: object) -> str:
+    if value is mock.ANY:
+        return " (unittest.mock.ANY matches parameter values, not names)"
+    return ""
+
+
+def suggest(name: str, known: Iterable[str]) -> str:
+    """The end of an unknown-name message: the closest known names, if any."""
     close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
     if not close:
         lowered = name.lower()

@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, overload
 
 from aiomoto import _activation, _intercept, _switches
+from aiomoto._config import checked_config
 from aiomoto._classes import decorate_class
 from aiomoto._functions import decorate_function
 from aiomoto._server_options import DEFAULT_HOST, AutoEndpointMode, server_options
@@ -106,10 +107,7 @@ class MockAWS:
         if scope not in ("function", "class"):
             raise ValueError(f"mock_aws(scope=...) must be 'function' or 'class', not {scope!r}")
         _require_bool("remove_data", remove_data)
-        if config is not None and not isinstance(config, Mapping):
-            raise TypeError(
-                f"mock_aws(config=...) takes a dict of Moto settings, not {type(config).__name__}"
-            )
+        checked = None if config is None else checked_config(config)
         # Options are private: like Moto's object, the public surface is
         # start/stop/reset, plus the ``server_*`` properties in server mode.
         self._server = server_options(
@@ -127,7 +125,7 @@ class MockAWS:
             )
         self._reset = reset
         self._remove_data = remove_data
-        self._config = config
+        self._config = checked
         self._scope = scope
         self._depth = 0  # how many times this object is entered right now
         self._calls = CallHistory()
@@ -281,9 +279,6 @@ class MockAWS:
         if reset is not None:
             _require_bool("reset", reset)
         _activation.enter(self, reset=reset)
-        if self._depth == 1:
-            self._calls = CallHistory()
-            _intercept.start_recording(self._calls)
 
     def stop(self, remove_data: bool | None = None) -> None:
         """Exit the mock; ``remove_data`` overrides this object's flag for this call.
@@ -294,13 +289,18 @@ class MockAWS:
         """
         if remove_data is not None:
             _require_bool("remove_data", remove_data)
-        try:
-            _activation.exit(self, remove_data=remove_data)
-        finally:
-            if self._depth == 0:
-                _intercept.stop_recording(self._calls)
-                for fault in list(self._faults):
-                    fault.remove()
+        _activation.exit(self, remove_data=remove_data)
+
+    def _first_enter(self) -> None:
+        # Called by _activation under its lock, so that a second thread
+        # entering at the same moment cannot skip it.
+        self._calls = CallHistory()
+        _intercept.start_recording(self._calls)
+
+    def _last_exit(self) -> None:
+        _intercept.stop_recording(self._calls)
+        for fault in list(self._faults):
+            fault.remove()
 
     def reset(self) -> None:
         """Empty every Moto backend now, as Moto's ``MockAWS.reset()`` does.

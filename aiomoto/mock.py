@@ -16,8 +16,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, overload
 
 from aiomoto import _activation, _intercept, _switches
-from aiomoto._config import checked_config
 from aiomoto._classes import decorate_class
+from aiomoto._config import checked_config
 from aiomoto._functions import decorate_function
 from aiomoto._server_options import DEFAULT_HOST, AutoEndpointMode, server_options
 from aiomoto._server_session import ServerSession

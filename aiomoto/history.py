@@ -188,7 +188,18 @@ class _Pattern:
 
 
 def _check_called(history: CallHistory, pattern: _Pattern, times: int | None) -> None:
-    """Raise ``AssertionError`` unless ``pattern`` matched at least once, or ``times`` times."""
+    """Raise ``AssertionError`` unless ``pattern`` matched at least once, or ``times`` times.
+
+    Raises ``TypeError`` for a pattern without an operation: these
+    assertions name one, so that a missing argument cannot match any call.
+    """
+    if pattern.operation is None:
+        service = pattern.service or "s3"
+        raise TypeError(
+            f"assert_called() and assert_called_once() need an operation, such as "
+            f"assert_called({service!r}, 'ListBuckets'); to assert that any {service} "
+            f"call was made, use `assert mock.calls.filter({service!r})`."
+        )
     if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 0):
         raise TypeError(f"times must be None or an int >= 0, not {times!r}")
     calls = history._snapshot()

@@ -22,7 +22,7 @@ from aiomoto._functions import decorate_function
 from aiomoto._server_options import DEFAULT_HOST, AutoEndpointMode, server_options
 from aiomoto._server_session import ServerSession
 from aiomoto.exceptions import MockStateError, NotInServerModeError
-from aiomoto.faults import Connection, Fault
+from aiomoto.faults import _INJECTING, Connection, Fault
 from aiomoto.history import CallHistory, _check_called, _check_not_called, _Pattern
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class MockAWS:
         if scope not in ("function", "class"):
             raise ValueError(f"mock_aws(scope=...) must be 'function' or 'class', not {scope!r}")
         _require_bool("remove_data", remove_data)
-        checked = None if config is None else checked_config(config)
+        checked: Mapping[str, Any] | None = None if config is None else checked_config(config)
         # Options are private: like Moto's object, the public surface is
         # start/stop/reset, plus the ``server_*`` properties in server mode.
         self._server = server_options(
@@ -248,19 +248,23 @@ class MockAWS:
                 "inject_fault() was called on a mock_aws that is not active: inject "
                 "faults inside its with block, decorated function or test."
             )
-        fault = Fault(
-            service,
-            operation,
-            error=error,
-            status=status,
-            message=message,
-            connection=connection,
-            latency=latency,
-            times=times,
-            probability=probability,
-            region=region,
-            seed=seed,
-        )
+        token = _INJECTING.set(True)
+        try:
+            fault = Fault(
+                service,
+                operation,
+                error=error,
+                status=status,
+                message=message,
+                connection=connection,
+                latency=latency,
+                times=times,
+                probability=probability,
+                region=region,
+                seed=seed,
+            )
+        finally:
+            _INJECTING.reset(token)
         fault._on_remove = self._forget_fault
         self._faults.append(fault)
         _intercept.add_fault(fault)

@@ -50,8 +50,8 @@ def decorate_class(mock: MockAWS, klass: _C) -> _C:
         else:
             _wrap_setup_class(klass)
     elif issubclass(klass, unittest.TestCase):
-        _wrap_method(klass, "run", _around_test_case)
-        _wrap_method(klass, "debug", _around)
+        for name in ("run", "debug"):
+            _wrap_method(klass, name, _around_test_case)
     else:
         _decorate_pytest_class(klass)
     _decorate_nested_classes(mock, klass)
@@ -125,7 +125,7 @@ def _wrapping(
 
 
 def _around_test_case(run: Callable[..., Any]) -> Callable[..., Any]:
-    """Run ``TestCase.run`` inside the class mock, and fail a test that leaks a mock.
+    """Run ``TestCase.run`` (or ``debug``) inside the class mock; fail a test that leaks one.
 
     A mock that the test left active (a ``start()`` without ``stop()``) is
     stopped and reported as the test's error, as the unittest base classes

@@ -96,8 +96,8 @@ class Fault:
             _check_number("probability", probability)
             if not 0 < probability <= 1:
                 raise ValueError(
-                    f"inject_fault(probability=...) must be more than 0 (a fault that "
-                    f"never fires) and at most 1, not {probability}"
+                    f"inject_fault(probability=...) must be between 0 and 1, and not 0 "
+                    f"(a fault that never fires), not {probability}"
                 )
         self.probability = probability
         if not isinstance(seed, int) or isinstance(seed, bool):
@@ -216,7 +216,10 @@ def _check_effect(
             "connection=... (no answer arrives), not both"
         )
     if error is not None and (
-        not isinstance(error, str) or not error.isprintable() or any(c.isspace() for c in error)
+        not isinstance(error, str)
+        or not error
+        or not error.isprintable()
+        or any(c.isspace() for c in error)
     ):
         raise TypeError(
             f"inject_fault(error=...) must be an AWS error code such as "
@@ -246,8 +249,8 @@ def _check_effect(
         _check_number("latency", latency)
         if not 0 <= latency <= MAX_LATENCY:  # type: ignore[operator]
             raise ValueError(
-                f"inject_fault(latency=...) must be between 0 and {MAX_LATENCY:g} "
-                f"seconds, not {latency}"
+                f"inject_fault(latency=...) must be >= 0 seconds and at most "
+                f"{MAX_LATENCY:g} (aiomoto.faults.MAX_LATENCY), not {latency}"
             )
         if latency == 0 and error is None and connection is None:
             raise ValueError(

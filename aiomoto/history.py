@@ -214,7 +214,16 @@ def _check_called(history: CallHistory, pattern: _Pattern, times: int | None) ->
 
 
 def _check_not_called(history: CallHistory, pattern: _Pattern) -> None:
-    """Raise ``AssertionError`` if ``pattern`` matched any recorded call."""
+    """Raise ``AssertionError`` if ``pattern`` matched any recorded call.
+
+    Raises ``TypeError`` for a pattern without a service, which would match
+    every call.
+    """
+    if pattern.service is None:
+        raise TypeError(
+            "assert_not_called() needs a service, such as assert_not_called('s3'); to "
+            "assert that no AWS call was made at all, use `assert not mock.calls`."
+        )
     calls = history._snapshot()
     count = sum(1 for call in calls if pattern.matches(call))
     if count:

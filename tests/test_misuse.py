@@ -98,6 +98,22 @@ def test_a_config_key_that_is_not_a_str_is_a_type_error() -> None:
         mock_aws(config={1: {}})  # type: ignore[dict-item]
 
 
+def test_a_setting_of_another_type_that_moto_may_add_is_checked_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typing import TypedDict
+
+    from aiomoto import _config
+
+    class Future(TypedDict, total=False):
+        name: str
+
+    monkeypatch.setattr(_config, "_schema", lambda: {"future": Future})
+    assert _config.checked_config({"future": {"name": "ok"}}) == {"future": {"name": "ok"}}
+    with pytest.raises(TypeError, match=r"\['future'\]\['name'\] must be a str, not 1"):
+        _config.checked_config({"future": {"name": 1}})
+
+
 def test_a_passthrough_url_that_is_not_a_regular_expression_is_a_value_error() -> None:
     with pytest.raises(ValueError, match=r"\['urls'\] holds regular expressions.*'\('"):
         mock_aws(config={"core": {"passthrough": {"urls": ["("]}}})

@@ -156,6 +156,11 @@ def test_an_assertion_that_needs_an_operation_rejects_none(aws: MockAWS, asserti
         getattr(aws, assertion)("s3", None)
 
 
+def test_assert_not_called_without_a_service_is_a_type_error(aws: MockAWS) -> None:
+    with pytest.raises(TypeError, match=r"needs a service.*assert not mock.calls"):
+        aws.assert_not_called(None)  # type: ignore[arg-type]
+
+
 def test_assert_aws_called_of_a_test_case_rejects_a_missing_operation() -> None:
     class Case(aiomoto.MockAWSTestCase):
         def test_it(self) -> None:

@@ -16,6 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+
+# Imported before any in-process pytester run: a module first imported inside
+# one is unloaded after it, and importing it again makes a second copy whose
+# backends are not those that Moto's S3 URL map (built once, see
+# aiomoto._speedups) sends requests to. Examples read S3's backends directly.
+import moto.s3.models  # noqa: F401
 import pytest
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession

@@ -203,9 +203,6 @@ def _exit_locked(owner: Owner, remove_data: bool | None) -> None:
     owner._depth -= 1
     _forget(owner)
     try:
-        if owner._depth == 0:
-            owner._last_exit()
-    finally:
         if _state.activations and owner._config is not None:
             _pop_overlay(owner)
         if not _state.activations:
@@ -217,6 +214,9 @@ def _exit_locked(owner: Owner, remove_data: bool | None) -> None:
                 _stop(remove)
             else:
                 _stop_server(session, remove)
+    finally:
+        if owner._depth == 0:
+            owner._last_exit()
 
 
 def _forget(owner: Owner) -> None:

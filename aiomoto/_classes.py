@@ -195,7 +195,7 @@ def _wrap_test(klass: type, name: str, attr: Any) -> None:
             f"object. Define it as a plain method, or rename it so that it does not "
             f"start with {TEST_PREFIX!r}."
         )
-    elif not getattr(attr, _WRAPPED_ATTR, False):
+    else:
         # A callable object is not bound to the instance: it runs as a static.
         wrapper = _around_static(klass, attr)
         setattr(wrapper, _WRAPPED_ATTR, True)

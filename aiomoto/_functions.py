@@ -10,7 +10,7 @@ A plain callable may still return a coroutine, generator or async generator
 to be run later: a ``def`` wrapper made with ``functools.wraps`` around a
 coroutine function, say. Such a result runs inside the mock too, when it is
 awaited or iterated (with the data the call made kept, see
-:func:`run_inside`), so its requests never leave the process. Deciding by
+:func:`_run_inside`), so its requests never leave the process. Deciding by
 the result rather than by ``inspect.unwrap`` keeps a ``def`` that runs a
 coroutine to completion itself (an ``async_to_sync`` wrapper) a plain
 function.
@@ -24,7 +24,7 @@ from collections.abc import AsyncGenerator, Callable, Generator
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
-__all__ = ["MockAWS", "decorate_function", "run_inside"]
+__all__ = ["MockAWS", "call_inside", "decorate_function", "is_coroutine_callable"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -85,8 +85,13 @@ def is_coroutine_callable(target: object) -> bool:
     return not inspect.isroutine(target) and inspect.iscoroutinefunction(call)
 
 
-def run_inside(mock: MockAWS, result: Any) -> Any:
-    """``result``, made to run inside ``mock`` if it is a coroutine or a generator.
+def _runs_later(result: object) -> bool:
+    """Whether ``result`` is code that runs when awaited or iterated: see :func:`_run_inside`."""
+    return inspect.iscoroutine(result) or inspect.isasyncgen(result) or inspect.isgenerator(result)
+
+
+def _run_inside(mock: MockAWS, result: Any) -> Any:
+    """``result`` (a coroutine, async generator or generator), made to run inside ``mock``.
 
     The caller has just exited ``mock`` with ``remove_data=False`` (see
     :func:`call_inside`); the run enters it again without a reset and exits
@@ -96,14 +101,7 @@ def run_inside(mock: MockAWS, result: Any) -> Any:
         return _wrap_coroutine_function(mock, lambda: result, reset=False)()
     if inspect.isasyncgen(result):
         return _wrap_async_generator_function(mock, lambda: result, reset=False)()
-    if inspect.isgenerator(result):
-        return _wrap_generator_function(mock, lambda: result, reset=False)()
-    return result
-
-
-def runs_later(result: object) -> bool:
-    """Whether :func:`run_inside` would run ``result`` inside the mock."""
-    return inspect.iscoroutine(result) or inspect.isasyncgen(result) or inspect.isgenerator(result)
+    return _wrap_generator_function(mock, lambda: result, reset=False)()
 
 
 def call_inside(mock: MockAWS, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -114,9 +112,9 @@ def call_inside(mock: MockAWS, func: Callable[..., Any], *args: Any, **kwargs: A
     except BaseException:
         mock.stop()
         raise
-    later = runs_later(result)
+    later = _runs_later(result)
     mock.stop(remove_data=False if later else None)
-    return run_inside(mock, result) if later else result
+    return _run_inside(mock, result) if later else result
 
 
 def _wrap_function(mock: MockAWS, func: _F) -> _F:

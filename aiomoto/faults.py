@@ -107,7 +107,7 @@ class Fault:
         self._hits = 0
         self._removed = False
         #: Called by :meth:`remove`; set by the mock that installs the fault.
-        self._on_remove: Any = None
+        self._on_remove: Any = _ignore
 
     @property
     def hits(self) -> int:
@@ -123,8 +123,7 @@ class Fault:
         """Stop applying this fault; removing it again does nothing."""
         if not self._removed:
             self._removed = True
-            if self._on_remove is not None:
-                self._on_remove(self)
+            self._on_remove(self)
 
     def __enter__(self) -> Fault:
         if self._removed:
@@ -199,6 +198,10 @@ class Fault:
         status = self.status if self.status is not None else _wire.default_status(code, shape)
         message = self.message if self.message is not None else f"{code} (aiomoto.inject_fault)"
         return _wire.error_response(model, code, shape, status, message, method)
+
+
+def _ignore(fault: Fault) -> None:
+    """What removing a fault does until a mock installs it."""
 
 
 def _check_effect(

@@ -162,6 +162,60 @@ def test_everything_is_put_back_when_moto_fails_to_start(
     clean_process()
 
 
+def test_a_failure_to_start_recording_leaves_nothing_active(
+    monkeypatch: pytest.MonkeyPatch, clean_process: Clean
+) -> None:
+    from aiomoto import _intercept
+
+    def broken(history: Any) -> None:
+        raise RuntimeError("cannot record")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_intercept, "start_recording", broken)
+        with pytest.raises(RuntimeError, match="cannot record"):
+            mock_aws().start()
+    clean_process()
+
+
+def test_a_nested_config_that_fails_to_apply_leaves_the_outer_one_in_force(
+    monkeypatch: pytest.MonkeyPatch, clean_process: Clean
+) -> None:
+    def broken() -> bool:
+        raise RuntimeError("cannot apply")
+
+    with mock_aws(config={"batch": {"use_docker": False}}):
+        with monkeypatch.context() as patch:
+            patch.setattr(_activation, "_mocks_credentials", broken)
+            with pytest.raises(RuntimeError, match="cannot apply"):
+                mock_aws(config={"lambda": {"use_docker": False}}).start()
+        assert default_user_config["batch"]["use_docker"] is False
+        assert default_user_config["lambda"]["use_docker"] is True
+        assert len(_activation.activations()) == 1
+    clean_process()
+
+
+def test_a_nested_config_without_mocked_credentials_keeps_the_outer_ones(
+    clean_process: Clean,
+) -> None:
+    import os
+
+    with mock_aws():
+        keys = os.environ["AWS_ACCESS_KEY_ID"]
+        with mock_aws(config={"core": {"mock_credentials": False}}):
+            assert default_user_config["core"]["mock_credentials"] is False
+            assert os.environ["AWS_ACCESS_KEY_ID"] == keys
+    clean_process()
+
+
+@pytest.mark.parametrize("whitelist", [None, ["s3"]])
+def test_the_service_whitelist_takes_none_or_a_list(
+    whitelist: list[str] | None, clean_process: Clean
+) -> None:
+    with mock_aws(config={"core": {"service_whitelist": whitelist}}):
+        assert default_user_config["core"]["service_whitelist"] == whitelist
+    clean_process()
+
+
 def test_moto_config_is_put_back_after_the_outermost_exit_even_if_changed_inside(
     clean_process: Clean,
 ) -> None:
@@ -288,18 +342,24 @@ def test_class_attributes_that_are_not_callable_are_left_alone() -> None:
     assert TestData.testing == "text"
 
 
-def test_a_static_test_wrapped_twice_by_inheritance_is_wrapped_once() -> None:
+def test_static_and_partial_tests_decorated_again_by_inheritance_are_wrapped_once() -> None:
+    def depth(self: Any) -> int:
+        return len(_activation.activations())
+
     @mock_aws
     class TestBase:
         @staticmethod
         def test_static() -> int:
             return len(_activation.activations())
 
+        test_partial = functools.partialmethod(depth)
+
     @mock_aws
     class TestChild(TestBase):
         pass
 
     assert TestChild.test_static() == 1
+    assert TestChild().test_partial() == 1
 
 
 def _passthrough(func: Callable[..., Any]) -> Callable[..., Any]:

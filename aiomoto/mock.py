@@ -52,6 +52,7 @@ class MockAWSOptions(TypedDict, total=False):
     server_endpoint: str
     server_host: str
     verbose: bool
+    real_retry_waits: bool
 
 
 class _DecoratorOptions(MockAWSOptions, total=False):
@@ -84,7 +85,10 @@ class MockAWS:
 
     While active, it records every AWS API call of this process's clients
     in :attr:`calls`, which the ``assert_*`` methods read, and applies the
-    faults :meth:`inject_fault` adds.
+    faults :meth:`inject_fault` adds. The SDK's waits between retry
+    attempts (and adaptive mode's rate limiter) are skipped and recorded in
+    each call's ``retry_waits``; ``real_retry_waits=True`` sleeps them, for
+    as long as this mock is open.
     """
 
     def __init__(
@@ -100,12 +104,14 @@ class MockAWS:
         server_endpoint: str | None = None,
         server_host: str = DEFAULT_HOST,
         verbose: bool = False,
+        real_retry_waits: bool = False,
     ) -> None:
         _switches.reject_proxy_mode()
         _require_bool("reset", reset)
         if scope not in ("function", "class"):
             raise ValueError(f"mock_aws(scope=...) must be 'function' or 'class', not {scope!r}")
         _require_bool("remove_data", remove_data)
+        _require_bool("real_retry_waits", real_retry_waits)
         if config is not None and not isinstance(config, Mapping):
             raise TypeError(
                 f"mock_aws(config=...) takes a dict of Moto settings, not {type(config).__name__}"
@@ -129,6 +135,7 @@ class MockAWS:
         self._remove_data = remove_data
         self._config = config
         self._scope = scope
+        self._real_retry_waits = real_retry_waits
         self._depth = 0  # how many times this object is entered right now
         self._calls = CallHistory()
         self._faults: list[Fault] = []

@@ -118,6 +118,11 @@ def region_name(region: str) -> str:
     return region
 
 
+def suggest(name: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` naming the entries of ``known`` closest to ``name``, else ``"."``."""
+    return _suggest(name, known)
+
+
 def _suggest(name: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
     if not close:

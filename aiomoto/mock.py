@@ -228,6 +228,7 @@ class MockAWS:
         probability: float | None = None,
         region: str | None = None,
         seed: int = 0,
+        retry_after: float | None = None,
     ) -> Fault:
         """Make matching calls fail, time out or slow down, at the HTTP-attempt level.
 
@@ -239,7 +240,13 @@ class MockAWS:
           status AWS uses for it) and ``message``, in the service's protocol;
         - ``connection``: ``"refused"`` (``EndpointConnectionError``) or
           ``"timeout"`` (``ReadTimeoutError``);
-        - ``latency``: that many seconds first (alone: a slow success).
+        - ``latency``: that many seconds first (alone: a slow success);
+        - ``retry_after``: with ``error``, the ``x-amz-retry-after`` header
+          (whole milliseconds), which botocore's new retry behaviour honours.
+
+        ``error`` must be a code the service models, botocore retries on,
+        or AWS lists as common; wrap any other in
+        :class:`~aiomoto.CustomErrorCode`.
 
         ``times=N`` hits the first N matching attempts only;
         ``probability=p`` hits each with probability ``p``, drawn from a
@@ -269,6 +276,7 @@ class MockAWS:
             probability=probability,
             region=region,
             seed=seed,
+            retry_after=retry_after,
         )
         fault._on_remove = self._forget_fault
         self._faults.append(fault)

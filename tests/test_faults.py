@@ -17,7 +17,7 @@ from aiobotocore.session import AioSession
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
-from aiomoto import Fault, MockAWS, MockStateError, _names, _wire, mock_aws
+from aiomoto import CustomErrorCode, Fault, MockAWS, MockStateError, _names, _wire, mock_aws
 from tests.conftest import BACKENDS, AioClientFactory, aio_config
 
 REGION = "us-east-1"
@@ -156,8 +156,8 @@ def test_status_and_message_can_be_given() -> None:
         ("ThrottlingException", 400),
         ("InternalFailure", 500),
         ("ServiceUnavailable", 503),
-        ("SomethingInternalBroke", 500),
-        ("MadeUpClientSideProblem", 400),
+        (CustomErrorCode("SomethingInternalBroke"), 500),
+        (CustomErrorCode("MadeUpClientSideProblem"), 400),
     ],
 )
 def test_default_status_follows_the_code(error: str, status: int) -> None:

@@ -17,7 +17,9 @@ While a mock is active (between :func:`patch` and :func:`unpatch`):
   to aiohttp or httpx as usual;
 - the sleep between retry attempts and adaptive mode's token bucket
   (``AsyncTokenBucket._acquire``) ask ``aiomoto._retry_waits`` whether to
-  wait.
+  wait;
+- a client with no credentials at all signs with the mock's fake ones
+  (``AioRequestSigner.get_auth_instance``), as in ``aiomoto._botocore``.
 
 Nothing is registered at import time, so sessions and clients created before
 ``import aiomoto`` or before the mock started are served all the same.
@@ -34,9 +36,11 @@ import aiobotocore.awsrequest
 import aiobotocore.client
 import aiobotocore.endpoint
 import aiobotocore.retries.bucket
+import aiobotocore.signers
+from aiobotocore.credentials import AioCredentials
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from aiomoto import _intercept, _retry_waits
+from aiomoto import _botocore, _intercept, _retry_waits
 
 __all__ = ["patch", "unpatch"]
 
@@ -59,6 +63,8 @@ _original_make_api_call = _AioBaseClient._make_api_call
 _original_send = _AioEndpoint._send
 _AsyncTokenBucket = aiobotocore.retries.bucket.AsyncTokenBucket
 _original_acquire = _AsyncTokenBucket._acquire
+_AioRequestSigner = aiobotocore.signers.AioRequestSigner
+_original_get_auth_instance = _AioRequestSigner.get_auth_instance
 
 #: 3.x: each endpoint class's own ``_sleep``, which ``_needs_retry`` awaits
 #: between attempts (``AioEndpoint``: asyncio; ``AnyioEndpoint``, the httpx
@@ -76,6 +82,7 @@ def patch() -> None:
     _AioBaseClient._make_api_call = _make_api_call
     _AioEndpoint._send = _send
     _AsyncTokenBucket._acquire = _acquire
+    _AioRequestSigner.get_auth_instance = _get_auth_instance
     for cls, original in _original_sleeps.items():
         setattr(cls, "_sleep", _retry_sleep(original))  # noqa: B010
     if not _original_sleeps:
@@ -87,6 +94,7 @@ def unpatch() -> None:
     _AioBaseClient._make_api_call = _original_make_api_call
     _AioEndpoint._send = _original_send
     _AsyncTokenBucket._acquire = _original_acquire
+    _AioRequestSigner.get_auth_instance = _original_get_auth_instance
     for cls, original in _original_sleeps.items():
         setattr(cls, "_sleep", original)  # noqa: B010
     if not _original_sleeps:
@@ -123,6 +131,17 @@ async def _acquire(bucket: Any, amount: float, block: bool) -> Any:
     # bucket's condition held.
     _retry_waits.limiter_may_wait(bucket, amount, block)
     return await _original_acquire(bucket, amount, block)
+
+
+async def _get_auth_instance(
+    signer: Any, *args: Any, request_credentials: Any = None, **kwargs: Any
+) -> Any:
+    # 2.25.x and 3.x: a coroutine that awaits the credentials' frozen copy.
+    if request_credentials is None and signer._credentials is None:
+        request_credentials = _botocore.fake_credentials(AioCredentials)
+    return await _original_get_auth_instance(
+        signer, *args, request_credentials=request_credentials, **kwargs
+    )
 
 
 async def _make_api_call(client: Any, operation_name: str, api_params: Any) -> Any:

@@ -134,7 +134,9 @@ def check_error_code(service_model: Any, code: str) -> None:
     """
     if isinstance(code, CustomErrorCode):
         return
-    modelled = {name for shape in service_model.error_shapes for name in (shape.name, shape.error_code)}
+    modelled = {
+        name for shape in service_model.error_shapes for name in (shape.name, shape.error_code)
+    }
     if code in modelled or code in _generic_codes():
         return
     raise ValueError(

@@ -123,6 +123,7 @@ class CallHistory(Sequence[AWSCall]):
         calls = self._snapshot()
         return f"<CallHistory of {len(calls)} call{'s' if len(calls) != 1 else ''}>"
 
+    @_names.positional_only("filter('s3', 'PutObject', Bucket='b')")
     def filter(
         self, service: str | None = None, operation: str | None = None, /, **params: Any
     ) -> CallHistory:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, overlo
 from aiomoto import _activation, _intercept, _switches
 from aiomoto._classes import decorate_class
 from aiomoto._functions import decorate_function
+from aiomoto._names import positional_only
 from aiomoto._server_options import DEFAULT_HOST, AutoEndpointMode, server_options
 from aiomoto._server_session import ServerSession
 from aiomoto.exceptions import MockStateError, NotInServerModeError
@@ -187,6 +188,7 @@ class MockAWS:
         """
         return self._calls
 
+    @positional_only("assert_called('s3', 'PutObject', Bucket='b')")
     def assert_called(
         self, service: str, operation: str, /, *, times: int | None = None, **params: Any
     ) -> None:
@@ -200,10 +202,12 @@ class MockAWS:
         """
         _check_called(self._calls, _Pattern.of(service, operation, params), times)
 
+    @positional_only("assert_called_once('s3', 'PutObject', Bucket='b')")
     def assert_called_once(self, service: str, operation: str, /, **params: Any) -> None:
         """Assert that exactly one matching call was made (see :meth:`assert_called`)."""
         _check_called(self._calls, _Pattern.of(service, operation, params), 1)
 
+    @positional_only("assert_not_called('s3', 'DeleteObject')")
     def assert_not_called(
         self, service: str, operation: str | None = None, /, **params: Any
     ) -> None:
@@ -213,6 +217,7 @@ class MockAWS:
         """
         _check_not_called(self._calls, _Pattern.of(service, operation, params))
 
+    @positional_only("inject_fault('s3', 'PutObject', error='SlowDown')")
     def inject_fault(
         self,
         service: str,

@@ -15,18 +15,18 @@ from typing import Any
 
 import boto3
 import pytest
-
-aioboto3 = pytest.importorskip(
-    "aioboto3",
-    reason="aioboto3 is not installed: it pins aiobotocore 2.25.x, so these tests run in "
-    "the nox cell 'aiobotocore-2.25' (nox -s 'tests(aiobotocore-2.25)')",
-)
 from aiobotocore.config import AioConfig
 from boto3.dynamodb.conditions import Key
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 from aiomoto import mock_aws
+
+aioboto3 = pytest.importorskip(
+    "aioboto3",
+    reason="aioboto3 is not installed: it pins aiobotocore 2.25.x, so these tests run in "
+    "the nox cell 'aiobotocore-2.25' (nox -s 'tests(aiobotocore-2.25)')",
+)
 
 #: Transfers above 5 MiB (S3's smallest part) go multipart, in 5 MiB parts.
 MULTIPART = TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024)

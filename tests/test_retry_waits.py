@@ -61,14 +61,14 @@ class SleepSpy:
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[SleepSpy]:
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> SleepSpy:
     """Spy on every sleep function the SDKs wait with between retries."""
     spy = SleepSpy()
     monkeypatch.setattr(time, "sleep", spy)
     monkeypatch.setattr(asyncio, "sleep", spy.asleep)
     monkeypatch.setattr(anyio, "sleep", spy.asleep)
     monkeypatch.setattr(trio, "sleep", spy.asleep)
-    yield spy
+    return spy
 
 
 def _ddb(mode: str) -> Any:
@@ -172,7 +172,7 @@ def test_a_latency_fault_still_waits(sleeps: SleepSpy) -> None:
 
 
 def test_real_retry_waits_must_be_a_bool() -> None:
-    with pytest.raises(TypeError, match="real_retry_waits=...\\) must be True or False"):
+    with pytest.raises(TypeError, match=r"real_retry_waits=...\) must be True or False"):
         mock_aws(real_retry_waits="yes")  # type: ignore[call-overload]
 
 
@@ -291,9 +291,6 @@ class VirtualClock:
         self.waits.append(timeout)
         self.now += timeout
         return False
-
-    async def apassed(self, timeout: float | None = None) -> bool:
-        return self.passed(timeout)
 
 
 def _starved_bucket(cls: Any, clock: VirtualClock) -> Any:

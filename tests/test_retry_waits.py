@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+import unittest
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
+import aiobotocore.endpoint
 import anyio
 import boto3
+import botocore.endpoint
 import botocore.retries.standard
 import pytest
 import trio
@@ -24,7 +27,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.retries.bucket import TokenBucket
 
-from aiomoto import MockAWS, mock_aws
+from aiomoto import MockAWS, MockAWSOptions, MockAWSTestCase, _aiobotocore, _intercept, mock_aws
 from aiomoto._aiobotocore import _AiohttpLikeResponse
 from tests.conftest import BACKENDS, AioClientFactory, aio_config
 
@@ -366,3 +369,48 @@ def test_server_mode_skips_and_records_the_waits_too(sleeps: SleepSpy) -> None:
         ddb.list_tables()
     assert aws.calls[-1].retry_waits == (0.05, 0.1)
     assert sleeps.waits == []
+
+
+# -- options --------------------------------------------------------------------------------
+
+
+def test_mock_aws_options_passes_real_retry_waits(sleeps: SleepSpy) -> None:
+    class Throttled(MockAWSTestCase):
+        mock_aws_options: ClassVar[MockAWSOptions] = {"real_retry_waits": True}
+
+        def test_throttled(self) -> None:
+            assert self.aws_mock is not None
+            self.aws_mock.inject_fault("dynamodb", "ListTables", error=THROTTLE, times=1)
+            _ddb("legacy").list_tables()
+
+    outcome = unittest.TextTestRunner(verbosity=0).run(
+        unittest.defaultTestLoader.loadTestsFromTestCase(Throttled)
+    )
+    assert outcome.wasSuccessful(), outcome.errors + outcome.failures
+    assert sleeps.waits == [0.05]
+
+
+# -- aiobotocore 2.25.x, whose endpoint awaits asyncio.sleep itself --------------------------
+
+
+@pytest.mark.parametrize("real", [False, True], ids=["skipped", "real"])
+async def test_the_2_25_endpoint_sleep_goes_through_retry_waits(
+    real: bool, monkeypatch: pytest.MonkeyPatch, sleeps: SleepSpy
+) -> None:
+    # 2.25.x's AioEndpoint has no _sleep: its _needs_retry awaits the
+    # module's asyncio.sleep, which patch() replaces when there is no _sleep
+    # to patch. Simulated here on 3.x by hiding the endpoints' own sleeps.
+    monkeypatch.setattr(_aiobotocore, "_original_sleeps", {})
+    async with mock_aws(real_retry_waits=real):
+        with _intercept.api_call(_ddb("legacy"), "ListTables", {}) as call:
+            await aiobotocore.endpoint.asyncio.sleep(0.05)
+        assert aiobotocore.endpoint.asyncio.TimeoutError is asyncio.TimeoutError
+    assert aiobotocore.endpoint.asyncio is asyncio
+    assert call.retry_waits == [0.05]
+    assert sleeps.waits == ([0.05] if real else [])
+
+
+def test_botocores_endpoint_sees_the_rest_of_time_unchanged() -> None:
+    with mock_aws():
+        assert botocore.endpoint.time.monotonic is time.monotonic
+    assert botocore.endpoint.time is time

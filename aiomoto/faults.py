@@ -63,7 +63,7 @@ class Fault:
         self.service = service
         self.operation = None if operation is None else _names.operation_name(service, operation)
         self.region = None if region is None else _names.region_name(region)
-        _check_effect(error, status, message, connection, latency, retry_after)
+        _check_effect(error, status, message, connection, latency, retry_after, model)
         self.error = error
         self.status = status
         self.message = message
@@ -84,8 +84,6 @@ class Fault:
         self.probability = probability
         if not isinstance(seed, int) or isinstance(seed, bool):
             raise TypeError(f"inject_fault(seed=...) must be an int, not {seed!r}")
-        if error is not None:
-            _wire.check_error_code(model, error)
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._hits = 0
@@ -187,7 +185,9 @@ def _check_effect(
     connection: object,
     latency: object,
     retry_after: object = None,
+    service_model: Any = None,
 ) -> None:
+    # With the model of the service the error is for, the code is checked too.
     if error is None and (status is not None or message is not None):
         raise TypeError(
             "inject_fault(status=..., message=...) describe an error: pass error=... too"
@@ -232,6 +232,8 @@ def _check_effect(
                 f"inject_fault(retry_after=...) must be a finite number of seconds >= 0, "
                 f"not {retry_after}"
             )
+    if error is not None and service_model is not None:
+        _wire.check_error_code(service_model, error)
 
 
 def _check_number(name: str, value: object) -> None:

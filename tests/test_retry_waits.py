@@ -307,12 +307,19 @@ def _starved_bucket(cls: Any, clock: VirtualClock) -> Any:
 def _watch_waits(monkeypatch: pytest.MonkeyPatch, bucket: Any, clock: VirtualClock) -> None:
     if isinstance(bucket, TokenBucket):
         monkeypatch.setattr(bucket._new_fill_rate_condition, "wait", clock.passed)
-    else:
+    elif hasattr(bucket, "_wait_for_new_fill_rate"):  # aiobotocore 3.x
 
         async def waited(seconds: float) -> None:
             clock.passed(seconds)
 
         monkeypatch.setattr(bucket, "_wait_for_new_fill_rate", waited)
+    else:  # aiobotocore 2.25.x waits in asyncio.wait_for(condition.wait(), seconds)
+
+        async def wait_for(waiting: Any, seconds: float) -> None:
+            waiting.close()
+            clock.passed(seconds)
+
+        monkeypatch.setattr(asyncio, "wait_for", wait_for)
 
 
 @pytest.mark.parametrize("real", [False, True], ids=["skipped", "real"])

@@ -23,14 +23,15 @@ from typing import Any
 
 from aiomoto import _intercept
 
-__all__ = ["install", "limiter_may_wait", "retry_wait", "uninstall", "wants_real_waits"]
+__all__ = ["install", "limiter_may_wait", "retry_wait", "uninstall"]
 
 
 def _always() -> bool:
     return True
 
 
-#: Whether some open mock asked for real waits; set while a mock is active.
+#: Whether some open mock asked for real waits; set while a mock is active,
+#: and always true outside one.
 _wants_real: Callable[[], bool] = _always
 
 
@@ -44,11 +45,6 @@ def uninstall() -> None:
     """Let every wait happen again (on the outermost exit)."""
     global _wants_real
     _wants_real = _always
-
-
-def wants_real_waits() -> bool:
-    """Whether waits are slept for real now."""
-    return _wants_real()
 
 
 def retry_wait(seconds: float) -> bool:

@@ -23,6 +23,8 @@ from tests.conftest import AioClientFactory
 def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    # A default session an earlier test made may hold credentials it found then.
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     assert boto3.Session().get_credentials() is None
 
 

@@ -27,7 +27,15 @@ from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.retries.bucket import TokenBucket
 
-from aiomoto import MockAWS, MockAWSOptions, MockAWSTestCase, _aiobotocore, _intercept, mock_aws
+from aiomoto import (
+    MockAWS,
+    MockAWSOptions,
+    MockAWSTestCase,
+    _aiobotocore,
+    _intercept,
+    _retry_waits,
+    mock_aws,
+)
 from aiomoto._aiobotocore import _AiohttpLikeResponse
 from tests.conftest import BACKENDS, AioClientFactory, aio_config
 
@@ -356,6 +364,21 @@ def test_the_rate_limiter_waits_again_after_the_outermost_exit(
         bucket.acquire()
     bucket.acquire()
     assert clock.waits == [2.0]
+
+
+def test_a_bucket_with_tokens_to_spare_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = VirtualClock()
+    bucket = _starved_bucket(TokenBucket, clock)
+    _watch_waits(monkeypatch, bucket, clock)
+    clock.now += 3  # a full bucket (one token) by now
+    with mock_aws():
+        bucket.acquire()
+    assert clock.waits == []
+    assert bucket.available_capacity == 0  # the token it had, not one made up
+
+
+def test_outside_a_mock_every_wait_is_real() -> None:
+    assert _retry_waits.retry_wait(0.05) is True
 
 
 def test_a_non_blocking_acquire_still_raises_when_short() -> None:

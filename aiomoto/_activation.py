@@ -27,7 +27,16 @@ from typing import Any, Protocol
 from moto.core.config import default_user_config
 from moto.core.models import MockAWS as _MotoMockAWS
 
-from aiomoto import _aiobotocore, _aiohttp, _botocore, _guard, _intercept, _speedups, _switches
+from aiomoto import (
+    _aiobotocore,
+    _aiohttp,
+    _botocore,
+    _guard,
+    _intercept,
+    _retry_waits,
+    _speedups,
+    _switches,
+)
 from aiomoto._server_options import ServerOptions
 from aiomoto._server_session import ServerSession, check_nested
 from aiomoto.exceptions import MockStateError, ModeConflictError
@@ -57,6 +66,8 @@ class Owner(Protocol):
     _config: Mapping[str, Any] | None
     #: Server-mode options; ``None`` for the in-process mock.
     _server: ServerOptions | None
+    #: Whether the SDK's waits between retries are slept while it is open.
+    _real_retry_waits: bool
 
     def stop(self, remove_data: bool | None = None) -> None:
         """Exit once (see ``MockAWS.stop``)."""
@@ -292,6 +303,7 @@ def _stop_server(session: ServerSession, remove_data: bool) -> None:
 def _patch_request_path(*, in_process: bool) -> None:
     # Both modes send every attempt of every client through _intercept.
     _intercept.serve_in_process(in_process)
+    _retry_waits.install(_wants_real_retry_waits)
     _botocore.patch()
     _aiobotocore.patch()
 
@@ -299,6 +311,12 @@ def _patch_request_path(*, in_process: bool) -> None:
 def _unpatch_request_path() -> None:
     _aiobotocore.unpatch()
     _botocore.unpatch()
+    _retry_waits.uninstall()
+
+
+def _wants_real_retry_waits() -> bool:
+    # Any open mock that asked for real waits gets them, nested or not.
+    return any(activation.owner._real_retry_waits for activation in list(_state.activations))
 
 
 def _fake_credentials() -> None:

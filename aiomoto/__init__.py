@@ -26,7 +26,7 @@ if TYPE_CHECKING:
         ServerUnreachableError,
         SnapshotError,
     )
-    from aiomoto.faults import Fault
+    from aiomoto.faults import CustomErrorCode, Fault
     from aiomoto.history import AWSCall, CallHistory
     from aiomoto.mock import MockAWS, MockAWSOptions, active_mock, mock_aws, mock_aws_decorator
     from aiomoto.server import AutoEndpointMode, MotoServer
@@ -56,6 +56,7 @@ _EXPORTS = {
     "MotoServer": "aiomoto.server",
     "AWSCall": "aiomoto.history",
     "CallHistory": "aiomoto.history",
+    "CustomErrorCode": "aiomoto.faults",
     "Fault": "aiomoto.faults",
     "MockAWS": "aiomoto.mock",
     "active_mock": "aiomoto.mock",
@@ -74,6 +75,7 @@ __all__ = [
     "AsyncMockAWSMixin",
     "AutoEndpointMode",
     "CallHistory",
+    "CustomErrorCode",
     "Fault",
     "IsolatedAsyncioMockAWSTestCase",
     "MockAWS",

@@ -34,6 +34,7 @@ from aiomoto import (
     _config,
     _guard,
     _intercept,
+    _retry_waits,
     _speedups,
     _switches,
 )
@@ -66,6 +67,8 @@ class Owner(Protocol):
     _config: Mapping[str, Any] | None
     #: Server-mode options; ``None`` for the in-process mock.
     _server: ServerOptions | None
+    #: Whether the SDK's waits between retries are slept while it is open.
+    _real_retry_waits: bool
 
     def stop(self, remove_data: bool | None = None) -> None:
         """Exit once (see ``MockAWS.stop``)."""
@@ -335,6 +338,7 @@ def _stop_server(session: ServerSession, remove_data: bool) -> None:
 def _patch_request_path(*, in_process: bool) -> None:
     # Both modes send every attempt of every client through _intercept.
     _intercept.serve_in_process(in_process)
+    _retry_waits.install(_wants_real_retry_waits)
     _botocore.patch()
     _aiobotocore.patch()
 
@@ -342,6 +346,12 @@ def _patch_request_path(*, in_process: bool) -> None:
 def _unpatch_request_path() -> None:
     _aiobotocore.unpatch()
     _botocore.unpatch()
+    _retry_waits.uninstall()
+
+
+def _wants_real_retry_waits() -> bool:
+    # Any open mock that asked for real waits gets them, nested or not.
+    return any(activation.owner._real_retry_waits for activation in list(_state.activations))
 
 
 def _fake_credentials() -> None:

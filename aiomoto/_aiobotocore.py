@@ -14,7 +14,12 @@ While a mock is active (between :func:`patch` and :func:`unpatch`):
   it in the response type the client's HTTP backend would have produced, so
   streaming bodies, checksums and errors behave as they do against AWS. When
   ``_intercept`` says so (server mode, Moto's passthrough), the request goes
-  to aiohttp or httpx as usual.
+  to aiohttp or httpx as usual;
+- the sleep between retry attempts and adaptive mode's token bucket
+  (``AsyncTokenBucket._acquire``) ask ``aiomoto._retry_waits`` whether to
+  wait;
+- a client with no credentials at all signs with the mock's fake ones
+  (``AioRequestSigner.get_auth_instance``), as in ``aiomoto._botocore``.
 
 Nothing is registered at import time, so sessions and clients created before
 ``import aiomoto`` or before the mock started are served all the same.
@@ -30,9 +35,12 @@ from typing import Any
 import aiobotocore.awsrequest
 import aiobotocore.client
 import aiobotocore.endpoint
+import aiobotocore.retries.bucket
+import aiobotocore.signers
+from aiobotocore.credentials import AioCredentials
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from aiomoto import _intercept
+from aiomoto import _botocore, _intercept, _retry_waits
 
 __all__ = ["patch", "unpatch"]
 
@@ -53,18 +61,87 @@ _AioBaseClient = aiobotocore.client.AioBaseClient
 #: The originals, as aiobotocore (2.25.x, 3.x) defines them.
 _original_make_api_call = _AioBaseClient._make_api_call
 _original_send = _AioEndpoint._send
+_AsyncTokenBucket = aiobotocore.retries.bucket.AsyncTokenBucket
+_original_acquire = _AsyncTokenBucket._acquire
+_AioRequestSigner = aiobotocore.signers.AioRequestSigner
+_original_get_auth_instance = _AioRequestSigner.get_auth_instance
+
+#: 3.x: each endpoint class's own ``_sleep``, which ``_needs_retry`` awaits
+#: between attempts (``AioEndpoint``: asyncio; ``AnyioEndpoint``, the httpx
+#: backend's: anyio). 2.25.x has none: its ``_needs_retry`` awaits
+#: ``asyncio.sleep`` from the module's globals (see ``_RetryAsyncio``).
+_original_sleeps: dict[type, Any] = {
+    cls: cls.__dict__["_sleep"]
+    for cls in vars(aiobotocore.endpoint).values()
+    if isinstance(cls, type) and issubclass(cls, _AioEndpoint) and "_sleep" in cls.__dict__
+}
 
 
 def patch() -> None:
     """Route aiobotocore calls and attempts through ``_intercept`` (on the outermost enter)."""
     _AioBaseClient._make_api_call = _make_api_call
     _AioEndpoint._send = _send
+    _AsyncTokenBucket._acquire = _acquire
+    _AioRequestSigner.get_auth_instance = _get_auth_instance
+    for cls, original in _original_sleeps.items():
+        setattr(cls, "_sleep", _retry_sleep(original))  # noqa: B010
+    if not _original_sleeps:
+        setattr(aiobotocore.endpoint, "asyncio", _RetryAsyncio())  # noqa: B010
 
 
 def unpatch() -> None:
     """Restore aiobotocore as it was (called on the outermost exit)."""
     _AioBaseClient._make_api_call = _original_make_api_call
     _AioEndpoint._send = _original_send
+    _AsyncTokenBucket._acquire = _original_acquire
+    _AioRequestSigner.get_auth_instance = _original_get_auth_instance
+    for cls, original in _original_sleeps.items():
+        setattr(cls, "_sleep", original)  # noqa: B010
+    if not _original_sleeps:
+        setattr(aiobotocore.endpoint, "asyncio", asyncio)  # noqa: B010
+
+
+def _retry_sleep(original: Any) -> Any:
+    # 3.x: the endpoint's _sleep is only awaited between retry attempts.
+    async def _sleep(endpoint: Any, seconds: float) -> None:
+        if _retry_waits.retry_wait(seconds):
+            await original(endpoint, seconds)
+
+    return _sleep
+
+
+class _RetryAsyncio:
+    """``asyncio`` as 2.25.x's ``aiobotocore.endpoint`` sees it while a mock is active.
+
+    That module uses ``asyncio`` for one thing only, the sleep between retry
+    attempts in ``AioEndpoint._needs_retry``; this sends it to ``_retry_waits``.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def sleep(seconds: float) -> None:
+        if _retry_waits.retry_wait(seconds):
+            await asyncio.sleep(seconds)
+
+
+async def _acquire(bucket: Any, amount: float, block: bool) -> Any:
+    # 2.25.x and 3.x (whose AnyioTokenBucket inherits it): called with the
+    # bucket's condition held.
+    _retry_waits.limiter_may_wait(bucket, amount, block)
+    return await _original_acquire(bucket, amount, block)
+
+
+async def _get_auth_instance(
+    signer: Any, *args: Any, request_credentials: Any = None, **kwargs: Any
+) -> Any:
+    # 2.25.x and 3.x: a coroutine that awaits the credentials' frozen copy.
+    if request_credentials is None and signer._credentials is None:
+        request_credentials = _botocore.fake_credentials(AioCredentials)
+    return await _original_get_auth_instance(
+        signer, *args, request_credentials=request_credentials, **kwargs
+    )
 
 
 async def _make_api_call(client: Any, operation_name: str, api_params: Any) -> Any:
@@ -96,12 +173,17 @@ async def _send(endpoint: Any, request: AWSPreparedRequest) -> AWSResponse:
 
 
 async def _sleep(endpoint: Any, seconds: float) -> None:
-    """Wait without blocking the event loop, the way the endpoint waits between retries."""
-    own_sleep = getattr(endpoint, "_sleep", None)
+    """Wait without blocking the event loop, the way the endpoint waits between retries.
+
+    For a ``latency=`` fault: always waits, whatever ``_retry_waits`` decides.
+    """
+    own_sleep = next(
+        (_original_sleeps[cls] for cls in type(endpoint).__mro__ if cls in _original_sleeps), None
+    )
     if own_sleep is not None:
         # 3.x: AioEndpoint._sleep uses asyncio; AnyioEndpoint._sleep (httpx
         # backend) uses anyio, so it also works under trio.
-        await own_sleep(seconds)
+        await own_sleep(endpoint, seconds)
     else:
         # 2.25.x: no _sleep; the endpoint runs on asyncio only.
         await asyncio.sleep(seconds)

@@ -47,6 +47,7 @@ __all__ = [
     "api_call",
     "attempt",
     "clear",
+    "note_retry_wait",
     "remove_fault",
     "serve_in_process",
     "start_recording",
@@ -121,6 +122,13 @@ def serve_in_process(in_process: bool) -> None:
     """Choose the mode for the activation that is starting (called under its lock)."""
     global _in_process
     _in_process = in_process
+
+
+def note_retry_wait(seconds: float) -> None:
+    """Add ``seconds`` to the retry waits of the API call under way, if any."""
+    call = _current_call.get()
+    if call is not None:
+        call.retry_waits.append(seconds)
 
 
 def attempt(request: AWSPreparedRequest) -> Attempt:
@@ -198,6 +206,7 @@ class _APICall:
         self.params = MappingProxyType(_copy_containers(params))
         self.region = region
         self.attempts = 0
+        self.retry_waits: list[float] = []
         self.order = next(_call_order)
         self.recorders = tuple(_recorders)
         self.response: Mapping[str, Any] | None = None
@@ -243,6 +252,7 @@ class _APICall:
             attempts=retries + 1 if isinstance(retries, int) else self.attempts,
             response=response,
             exception=exc,
+            retry_waits=tuple(self.retry_waits),
         )
 
 

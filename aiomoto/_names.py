@@ -11,15 +11,25 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Iterable, Mapping
-from typing import Any
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 from unittest import mock
 
 from botocore import xform_name
 from botocore.loaders import create_loader
 from botocore.model import ServiceModel
 
-__all__ = ["check_params", "operation_name", "region_name", "service_model", "suggest"]
+__all__ = [
+    "check_params",
+    "operation_name",
+    "positional_only",
+    "region_name",
+    "service_model",
+    "suggest",
+]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 @functools.cache
@@ -47,7 +57,7 @@ def service_model(service: str) -> ServiceModel:
 def _service_model(service: str) -> ServiceModel:
     if service not in _service_names():
         raise ValueError(
-            f"{service!r} is not an AWS service botocore knows{suggest(service, _service_names())}"
+            f"{service!r} is not an AWS service botocore knows{_suggest(service, _service_names())}"
         )
     data = _loader().load_service_model(service, "service-2")
     return ServiceModel(data, service_name=service)
@@ -81,7 +91,7 @@ def operation_name(service: str, operation: str) -> str:
         snake = operation.islower() or "_" in operation
         same_style = [name for name in spellings if name.islower() == snake]
         raise ValueError(
-            f"{service} has no operation {operation!r}{suggest(operation, same_style)}"
+            f"{service} has no operation {operation!r}{_suggest(operation, same_style)}"
         ) from None
 
 
@@ -107,7 +117,7 @@ def check_params(service: str, operation: str | None, params: Iterable[str]) -> 
     for name in params:
         if name not in known:
             where = f"{service}.{operation}" if operation else f"any {service} operation"
-            raise ValueError(f"{name!r} is not a parameter of {where}{suggest(name, known)}")
+            raise ValueError(f"{name!r} is not a parameter of {where}{_suggest(name, known)}")
 
 
 @functools.cache
@@ -122,7 +132,7 @@ def region_name(region: str) -> str:
         raise TypeError(f"a region must be a str such as 'us-east-1', not {region!r}")
     if region not in _regions():
         raise ValueError(
-            f"{region!r} is not an AWS region botocore knows{suggest(region, _regions())}"
+            f"{region!r} is not an AWS region botocore knows{_suggest(region, _regions())}"
         )
     return region
 
@@ -134,9 +144,50 @@ def _any_hint(value: object) -> str:
 
 
 def suggest(name: str, known: Iterable[str]) -> str:
-    """The end of an unknown-name message: the closest known names, if any."""
+    """A ``; did you mean ...?`` naming the closest entries of ``known``, or ``.``."""
+    return _suggest(name, known)
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
     if not close:
         lowered = name.lower()
         close = sorted(k for k in known if lowered and lowered in k.lower())[:3]
     return f"; did you mean {' or '.join(map(repr, close))}?" if close else "."
+
+
+def positional_only(example: str) -> Callable[[_F], _F]:
+    """Make passing a method's positional-only names by keyword a ``TypeError`` showing ``example``.
+
+    For a method whose service and operation are positional-only: a keyword
+    named like one of them whose slot was not filled is a mistake (Python
+    would put it in ``**params``, or fail with a bare "missing argument"),
+    unless some operation of the service given takes a parameter of that
+    name (ECS's ``UpdateService`` takes ``service``): then it is that
+    parameter.
+    """
+
+    def decorate(method: _F) -> _F:
+        parameters = inspect.signature(method).parameters.values()
+        slots = [p.name for p in parameters if p.kind is inspect.Parameter.POSITIONAL_ONLY]
+        takes_params = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+        name = method.__name__
+
+        @functools.wraps(method)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            misplaced = [slot for slot in slots[len(args) :] if slot in kwargs]
+            service = args[1] if len(args) > 1 and isinstance(args[1], str) else None
+            if misplaced and takes_params and service in _service_names():
+                taken = _parameters(service, None)
+                misplaced = [slot for slot in misplaced if slot not in taken]
+            if misplaced:
+                given = ", ".join(f"{slot}=..." for slot in misplaced)
+                raise TypeError(
+                    f"{name}() takes {' and '.join(slots[1:])} by position, not as keywords "
+                    f"({given}): call it as {example}"
+                )
+            return method(*args, **kwargs)
+
+        return checked  # type: ignore[return-value]
+
+    return decorate

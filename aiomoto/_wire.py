@@ -12,17 +12,40 @@ it as they treat the real one. Each protocol spells an error differently:
 Services that moved from ``query`` to a newer protocol
 (``awsQueryCompatible``) also send ``x-amzn-query-error``, which carries
 the old error code the client's exception classes are keyed by.
+
+:func:`check_error_code` rejects a code that nothing knows (a typo would
+otherwise be sent as an unmodelled, non-retryable error: one failed
+attempt instead of the throttle the test meant); :class:`CustomErrorCode`
+sends one anyway.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import struct
 import uuid
+from collections.abc import Iterator
 from typing import Any
 from xml.sax.saxutils import escape
 
-__all__ = ["ErrorAnswer", "default_status", "error_response", "wire_code"]
+import botocore.retries.standard
+from botocore.loaders import create_loader
+
+from aiomoto import _names
+
+__all__ = [
+    "CustomErrorCode",
+    "ErrorAnswer",
+    "check_error_code",
+    "default_status",
+    "error_response",
+    "wire_code",
+]
+
+#: The header botocore's new retry behaviour reads the server's retry delay
+#: from, in integer milliseconds.
+RETRY_AFTER_HEADER = "x-amz-retry-after"
 
 #: A response ready for the HTTP hooks: status, headers, body.
 ErrorAnswer = tuple[int, dict[str, str], bytes]
@@ -46,6 +69,34 @@ _KNOWN_STATUS = {
     "TransactionInProgressException": 400,
 }
 
+#: Codes AWS documents as common to all services, which most models do not list.
+_COMMON_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "IncompleteSignature",
+        "InvalidAccessKeyId",
+        "InvalidAction",
+        "InvalidClientTokenId",
+        "InvalidParameterCombination",
+        "InvalidParameterValue",
+        "InvalidQueryParameter",
+        "MalformedQueryString",
+        "MissingAction",
+        "MissingAuthenticationToken",
+        "MissingParameter",
+        "NotAuthorized",
+        "OptInRequired",
+        "RequestExpired",
+        "SignatureDoesNotMatch",
+        "UnrecognizedClientException",
+        "ValidationError",
+        "ValidationException",
+    }
+)
+
 _SERVER_SIDE_WORDS = ("Internal", "Unavailable", "ServerError", "ServiceError", "SlowDown")
 
 
@@ -62,6 +113,66 @@ def wire_code(service_model: Any, code: str) -> tuple[str, Any]:
     return (shape.error_code if shape is not None else code), shape
 
 
+class CustomErrorCode(str):
+    """An AWS error code to send as it is, though no service model or list knows it.
+
+    ``inject_fault(..., error=...)`` rejects an unknown code as a likely
+    typo; wrap it to send it anyway:
+    ``error=aiomoto.CustomErrorCode("BrandNewThrottle")``.
+    """
+
+    __slots__ = ()
+
+
+def check_error_code(service_model: Any, code: str) -> None:
+    """Raise ``ValueError`` unless ``code`` is an error code known for ``service_model``.
+
+    Known: the service's modelled errors (shape names and wire codes), the
+    codes botocore's retry logic knows, and AWS's common codes. A
+    :class:`CustomErrorCode` is always accepted. The message names the
+    closest known codes.
+    """
+    if isinstance(code, CustomErrorCode):
+        return
+    modelled = {
+        name for shape in service_model.error_shapes for name in (shape.name, shape.error_code)
+    }
+    if code in modelled or code in _generic_codes():
+        return
+    raise ValueError(
+        f"{code!r} is not an error code {service_model.service_name} models, botocore's "
+        f"retry logic knows, or AWS documents as common"
+        f"{_names.suggest(code, modelled | _generic_codes())} To send it anyway, pass "
+        f"error=aiomoto.CustomErrorCode({code!r})."
+    )
+
+
+@functools.cache
+def _generic_codes() -> frozenset[str]:
+    codes = set(_KNOWN_STATUS) | _COMMON_CODES
+    # The lists botocore's standard and adaptive modes retry on.
+    for value in vars(botocore.retries.standard).values():
+        if isinstance(value, type):
+            for name, listed in vars(value).items():
+                if name.endswith("_ERROR_CODES") and isinstance(listed, (list, tuple, set)):
+                    codes.update(str(item) for item in listed)
+    # The codes legacy mode's per-service policies retry on.
+    codes.update(_values_of("service_error_code", create_loader().load_data("_retry")))
+    return frozenset(codes)
+
+
+def _values_of(key: str, data: Any) -> Iterator[str]:
+    if isinstance(data, dict):
+        for name, value in data.items():
+            if name == key and isinstance(value, str):
+                yield value
+            else:
+                yield from _values_of(key, value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _values_of(key, item)
+
+
 def default_status(code: str, shape: Any) -> int:
     """The status AWS sends with ``code``: modelled, else known, else by who is at fault."""
     error = shape.metadata.get("error", {}) if shape is not None else {}
@@ -75,17 +186,26 @@ def default_status(code: str, shape: Any) -> int:
 
 
 def error_response(
-    service_model: Any, code: str, shape: Any, status: int, message: str, method: str | None
+    service_model: Any,
+    code: str,
+    shape: Any,
+    status: int,
+    message: str,
+    method: str | None,
+    retry_after: float | None = None,
 ) -> ErrorAnswer:
     """Render the error response AWS would send, in ``service_model``'s protocol.
 
     A HEAD response carries no body, as from AWS: the client then reads the
-    error from the status alone.
+    error from the status alone. ``retry_after`` (seconds) is sent as the
+    ``x-amz-retry-after`` header, in whole milliseconds.
     """
     request_id = str(uuid.uuid4())
     fault_type = "Sender" if status < 500 else "Receiver"
     protocol = _protocol(service_model)
     headers = {"x-amzn-RequestId": request_id, "x-amz-request-id": request_id}
+    if retry_after is not None:
+        headers[RETRY_AFTER_HEADER] = str(round(retry_after * 1000))
     if protocol in ("json", "smithy-rpc-v2-cbor"):
         type_name = shape.name if shape is not None else code
         document = {"__type": type_name, "message": message}

@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
 from aiomoto import _names, _wire
+from aiomoto._wire import CustomErrorCode
 from aiomoto.exceptions import MockStateError
 
 if TYPE_CHECKING:
     from aiomoto._intercept import _APICall
 
-__all__ = ["Connection", "Fault"]
+__all__ = ["Connection", "CustomErrorCode", "Fault"]
 
 #: How a faulted connection fails.
 Connection = Literal["refused", "timeout"]
@@ -70,6 +71,7 @@ class Fault:
         probability: float | None = None,
         region: str | None = None,
         seed: int = 0,
+        retry_after: float | None = None,
     ) -> None:
         if not _INJECTING.get():
             raise TypeError(
@@ -77,16 +79,17 @@ class Fault:
                 "one made directly would never fire. Call inject_fault on an active "
                 "mock, e.g. aiomoto.active_mock().inject_fault('s3', error='SlowDown')."
             )
-        _names.service_model(service)
+        model = _names.service_model(service)
         self.service = service
         self.operation = None if operation is None else _names.operation_name(service, operation)
         self.region = None if region is None else _names.region_name(region)
-        _check_effect(error, status, message, connection, latency)
+        _check_effect(error, status, message, connection, latency, retry_after, model)
         self.error = error
         self.status = status
         self.message = message
         self.connection = connection
         self.latency = float(latency) if latency is not None else 0.0
+        self.retry_after = None if retry_after is None else float(retry_after)
         if times is not None and (not isinstance(times, int) or isinstance(times, bool)):
             raise TypeError(f"inject_fault(times=...) must be None or an int, not {times!r}")
         if times is not None and times < 1:
@@ -152,6 +155,7 @@ class Fault:
                 ("status", self.status),
                 ("connection", self.connection),
                 ("latency", self.latency or None),
+                ("retry_after", self.retry_after),
                 ("times", self.times),
                 ("probability", self.probability),
             )
@@ -197,7 +201,7 @@ class Fault:
         code, shape = _wire.wire_code(model, self.error)
         status = self.status if self.status is not None else _wire.default_status(code, shape)
         message = self.message if self.message is not None else f"{code} (aiomoto.inject_fault)"
-        return _wire.error_response(model, code, shape, status, message, method)
+        return _wire.error_response(model, code, shape, status, message, method, self.retry_after)
 
 
 def _ignore(fault: Fault) -> None:
@@ -205,8 +209,15 @@ def _ignore(fault: Fault) -> None:
 
 
 def _check_effect(
-    error: object, status: object, message: object, connection: object, latency: object
+    error: object,
+    status: object,
+    message: object,
+    connection: object,
+    latency: object,
+    retry_after: object = None,
+    service_model: Any = None,
 ) -> None:
+    # With the model of the service the error is for, the code is checked too.
     if error is None and (status is not None or message is not None):
         raise TypeError(
             "inject_fault(status=..., message=...) describe an error: pass error=... too"
@@ -260,6 +271,19 @@ def _check_effect(
                 "inject_fault(latency=0) alone would change nothing: give a latency "
                 "above 0, or error=... or connection=..."
             )
+    if retry_after is not None:
+        if error is None:
+            raise TypeError(
+                "inject_fault(retry_after=...) is sent with an error response: pass error=... too"
+            )
+        _check_number("retry_after", retry_after)
+        if not math.isfinite(retry_after) or retry_after < 0:  # type: ignore[arg-type, operator]
+            raise ValueError(
+                f"inject_fault(retry_after=...) must be a finite number of seconds >= 0, "
+                f"not {retry_after}"
+            )
+    if error is not None and service_model is not None:
+        _wire.check_error_code(service_model, error)
 
 
 def _check_number(name: str, value: object) -> None:

@@ -45,7 +45,9 @@ class AWSCall:
     the HTTP attempts made, retries included, and ``response`` the parsed
     response or error response. ``exception`` is what the call raised, if
     anything (a ``ClientError``, or ``EndpointConnectionError`` when the
-    connection failed on every attempt).
+    connection failed on every attempt). ``retry_waits`` are the seconds the
+    SDK's retry handler chose to wait before each retry, in order (skipped
+    under a mock unless ``mock_aws(real_retry_waits=True)``).
     """
 
     service: str
@@ -57,6 +59,7 @@ class AWSCall:
     attempts: int
     response: Mapping[str, Any] | None = field(repr=False)
     exception: BaseException | None = field(default=None, repr=False, compare=False)
+    retry_waits: tuple[float, ...] = ()
 
     @property
     def method(self) -> str:
@@ -120,6 +123,7 @@ class CallHistory(Sequence[AWSCall]):
         calls = self._snapshot()
         return f"<CallHistory of {len(calls)} call{'s' if len(calls) != 1 else ''}>"
 
+    @_names.positional_only("filter('s3', 'PutObject', Bucket='b')")
     def filter(
         self, service: str | None = None, operation: str | None = None, /, **params: Any
     ) -> CallHistory:

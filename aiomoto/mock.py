@@ -19,6 +19,7 @@ from aiomoto import _activation, _intercept, _switches
 from aiomoto._classes import decorate_class
 from aiomoto._config import checked_config
 from aiomoto._functions import decorate_function
+from aiomoto._names import positional_only
 from aiomoto._server_options import DEFAULT_HOST, AutoEndpointMode, server_options
 from aiomoto._server_session import ServerSession
 from aiomoto.exceptions import MockStateError, NotInServerModeError
@@ -53,6 +54,7 @@ class MockAWSOptions(TypedDict, total=False):
     server_endpoint: str
     server_host: str
     verbose: bool
+    real_retry_waits: bool
 
 
 class _DecoratorOptions(MockAWSOptions, total=False):
@@ -85,7 +87,10 @@ class MockAWS:
 
     While active, it records every AWS API call of this process's clients
     in :attr:`calls`, which the ``assert_*`` methods read, and applies the
-    faults :meth:`inject_fault` adds.
+    faults :meth:`inject_fault` adds. The SDK's waits between retry
+    attempts (and adaptive mode's rate limiter) are skipped and recorded in
+    each call's ``retry_waits``; ``real_retry_waits=True`` sleeps them, for
+    as long as this mock is open.
     """
 
     def __init__(
@@ -101,12 +106,14 @@ class MockAWS:
         server_endpoint: str | None = None,
         server_host: str = DEFAULT_HOST,
         verbose: bool = False,
+        real_retry_waits: bool = False,
     ) -> None:
         _switches.reject_proxy_mode()
         _require_bool("reset", reset)
         if scope not in ("function", "class"):
             raise ValueError(f"mock_aws(scope=...) must be 'function' or 'class', not {scope!r}")
         _require_bool("remove_data", remove_data)
+        _require_bool("real_retry_waits", real_retry_waits)
         checked: Mapping[str, Any] | None = None if config is None else checked_config(config)
         # Options are private: like Moto's object, the public surface is
         # start/stop/reset, plus the ``server_*`` properties in server mode.
@@ -127,6 +134,7 @@ class MockAWS:
         self._remove_data = remove_data
         self._config = checked
         self._scope = scope
+        self._real_retry_waits = real_retry_waits
         self._depth = 0  # how many times this object is entered right now
         self._calls = CallHistory()
         self._faults: list[Fault] = []
@@ -178,6 +186,7 @@ class MockAWS:
         """
         return self._calls
 
+    @positional_only("assert_called('s3', 'PutObject', Bucket='b')")
     def assert_called(
         self, service: str, operation: str, /, *, times: int | None = None, **params: Any
     ) -> None:
@@ -191,10 +200,12 @@ class MockAWS:
         """
         _check_called(self._calls, _Pattern.of(service, operation, params), times)
 
+    @positional_only("assert_called_once('s3', 'PutObject', Bucket='b')")
     def assert_called_once(self, service: str, operation: str, /, **params: Any) -> None:
         """Assert that exactly one matching call was made (see :meth:`assert_called`)."""
         _check_called(self._calls, _Pattern.of(service, operation, params), 1)
 
+    @positional_only("assert_not_called('s3', 'DeleteObject')")
     def assert_not_called(
         self, service: str, operation: str | None = None, /, **params: Any
     ) -> None:
@@ -204,6 +215,7 @@ class MockAWS:
         """
         _check_not_called(self._calls, _Pattern.of(service, operation, params))
 
+    @positional_only("inject_fault('s3', 'PutObject', error='SlowDown')")
     def inject_fault(
         self,
         service: str,
@@ -219,6 +231,7 @@ class MockAWS:
         probability: float | None = None,
         region: str | None = None,
         seed: int = 0,
+        retry_after: float | None = None,
     ) -> Fault:
         """Make matching calls fail, time out or slow down, at the HTTP-attempt level.
 
@@ -230,7 +243,13 @@ class MockAWS:
           status AWS uses for it) and ``message``, in the service's protocol;
         - ``connection``: ``"refused"`` (``EndpointConnectionError``) or
           ``"timeout"`` (``ReadTimeoutError``);
-        - ``latency``: that many seconds first (alone: a slow success).
+        - ``latency``: that many seconds first (alone: a slow success);
+        - ``retry_after``: with ``error``, the ``x-amz-retry-after`` header
+          (whole milliseconds), which botocore's new retry behaviour honours.
+
+        ``error`` must be a code the service models, botocore retries on,
+        or AWS lists as common; wrap any other in
+        :class:`~aiomoto.CustomErrorCode`.
 
         ``times=N`` hits the first N matching attempts only;
         ``probability=p`` hits each with probability ``p``, drawn from a
@@ -262,6 +281,7 @@ class MockAWS:
                 probability=probability,
                 region=region,
                 seed=seed,
+                retry_after=retry_after,
             )
         finally:
             _INJECTING.reset(token)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import ipaddress
 import os
 import socket
@@ -36,10 +35,6 @@ from aiomoto import MotoServer, _activation
 # "-p no:aiomoto" in setup.cfg) so that coverage, which starts after entry
 # points load, measures it; test_pytest_plugin.py checks the entry point.
 pytest_plugins = ("aiomoto.pytest_plugin",)
-
-# aioboto3 pins aiobotocore 2.25.x, so only some matrix cells install it; in
-# the others its tests are left out entirely rather than reported as skipped.
-collect_ignore_glob = [] if importlib.util.find_spec("aioboto3") else ["test_aioboto3.py"]
 
 # tests/typing holds code for mypy to check, not to run: test_typing.py runs
 # mypy on it.

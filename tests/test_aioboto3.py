@@ -1,8 +1,9 @@
 """aioboto3 clients, resources and S3 transfers share one backend with boto3.
 
 aioboto3 15.x pins aiobotocore 2.25.x, so this file runs only in the matrix
-cells that install it (conftest.py leaves it out elsewhere). Every test
-writes through one library and reads back through the other.
+cells that install it (nox's "aiobotocore-2.25"); elsewhere every test here
+is reported as skipped, with the reason. Every test writes through one
+library and reads back through the other.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import aioboto3
 import boto3
 import pytest
 from aiobotocore.config import AioConfig
@@ -21,6 +21,12 @@ from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 from aiomoto import mock_aws
+
+aioboto3 = pytest.importorskip(
+    "aioboto3",
+    reason="aioboto3 is not installed: it pins aiobotocore 2.25.x, so these tests run in "
+    "the nox cell 'aiobotocore-2.25' (nox -s 'tests(aiobotocore-2.25)')",
+)
 
 #: Transfers above 5 MiB (S3's smallest part) go multipart, in 5 MiB parts.
 MULTIPART = TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import math
+import os
+import re
+import subprocess
+import sys
 import time
 from typing import Any, ClassVar
 
 import boto3
 import botocore
+import botocore.configprovider
 import botocore.parsers
 import botocore.retries.standard
 import botocore.retryhandler
@@ -17,8 +24,8 @@ from aiobotocore.session import AioSession
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
-from aiomoto import Fault, MockAWS, MockStateError, _names, _wire, mock_aws
-from tests.conftest import BACKENDS, AioClientFactory, aio_config
+from aiomoto import CustomErrorCode, Fault, MockAWS, MockStateError, _names, _wire, mock_aws
+from tests.conftest import BACKENDS, PATIENCE, AioClientFactory, aio_config
 
 REGION = "us-east-1"
 
@@ -156,8 +163,8 @@ def test_status_and_message_can_be_given() -> None:
         ("ThrottlingException", 400),
         ("InternalFailure", 500),
         ("ServiceUnavailable", 503),
-        ("SomethingInternalBroke", 500),
-        ("MadeUpClientSideProblem", 400),
+        (CustomErrorCode("SomethingInternalBroke"), 500),
+        (CustomErrorCode("MadeUpClientSideProblem"), 400),
     ],
 )
 def test_default_status_follows_the_code(error: str, status: int) -> None:
@@ -473,23 +480,23 @@ def test_repr_shows_the_rule_and_hits() -> None:
 @pytest.mark.parametrize(
     ("args", "kwargs", "error", "message"),
     [
-        (("s4",), {"error": "X"}, ValueError, "did you mean 's3'"),
-        (("s3", "GetObjekt"), {"error": "X"}, ValueError, "did you mean 'GetObject'"),
-        (("s3",), {"error": "X", "region": "us-est-1"}, ValueError, "did you mean"),
+        (("s4",), {"error": "SlowDown"}, ValueError, "did you mean 's3'"),
+        (("s3", "GetObjekt"), {"error": "SlowDown"}, ValueError, "did you mean 'GetObject'"),
+        (("s3",), {"error": "SlowDown", "region": "us-est-1"}, ValueError, "did you mean"),
         (("s3",), {}, TypeError, "needs error=..., connection=... or latency="),
-        (("s3",), {"error": "X", "connection": "refused"}, TypeError, "not both"),
+        (("s3",), {"error": "SlowDown", "connection": "refused"}, TypeError, "not both"),
         (("s3",), {"status": 500}, TypeError, "pass error=... too"),
         (("s3",), {"error": ""}, TypeError, "must be an AWS error code"),
-        (("s3",), {"error": "X", "status": 200}, ValueError, "400-599"),
-        (("s3",), {"error": "X", "status": "500"}, TypeError, "must be an int"),
-        (("s3",), {"error": "X", "message": 3}, TypeError, "must be a str"),
+        (("s3",), {"error": "SlowDown", "status": 200}, ValueError, "400-599"),
+        (("s3",), {"error": "SlowDown", "status": "500"}, TypeError, "must be an int"),
+        (("s3",), {"error": "SlowDown", "message": 3}, TypeError, "must be a str"),
         (("s3",), {"connection": "reset"}, ValueError, "'refused' or 'timeout'"),
         (("s3",), {"latency": -1}, ValueError, ">= 0 seconds"),
         (("s3",), {"latency": "1"}, TypeError, "must be a number"),
-        (("s3",), {"error": "X", "times": 0}, ValueError, "at least 1"),
-        (("s3",), {"error": "X", "times": 1.0}, TypeError, "None or an int"),
-        (("s3",), {"error": "X", "probability": 2}, ValueError, "between 0 and 1"),
-        (("s3",), {"error": "X", "seed": "a"}, TypeError, "must be an int"),
+        (("s3",), {"error": "SlowDown", "times": 0}, ValueError, "at least 1"),
+        (("s3",), {"error": "SlowDown", "times": 1.0}, TypeError, "None or an int"),
+        (("s3",), {"error": "SlowDown", "probability": 2}, ValueError, "between 0 and 1"),
+        (("s3",), {"error": "SlowDown", "seed": "a"}, TypeError, "must be an int"),
     ],
 )
 def test_misuse_raises_a_named_error(
@@ -658,3 +665,135 @@ def test_names_of_the_wrong_type_raise_type_error(check: Any, message: str) -> N
 def test_a_name_with_no_close_match_is_suggested_by_substring() -> None:
     with pytest.raises(ValueError, match="did you mean 'DeleteBucketInventoryConfiguration'"):
         _names.operation_name("s3", "Inventory")
+
+
+# -- retry_after ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("service", "method"), [("dynamodb", "list_tables"), ("s3", "list_buckets")]
+)
+def test_retry_after_is_sent_as_whole_milliseconds(service: str, method: str) -> None:
+    with mock_aws() as aws:
+        aws.inject_fault(service, error="ThrottlingException", retry_after=1.5)
+        with pytest.raises(ClientError) as raised:
+            getattr(_client(service, attempts=1), method)()
+    assert raised.value.response["ResponseMetadata"]["HTTPHeaders"]["x-amz-retry-after"] == "1500"
+
+
+def test_a_fault_without_retry_after_sends_no_header() -> None:
+    with mock_aws() as aws:
+        aws.inject_fault("dynamodb", error="ThrottlingException")
+        with pytest.raises(ClientError) as raised:
+            _client("dynamodb", attempts=1).list_tables()
+    assert "x-amz-retry-after" not in raised.value.response["ResponseMetadata"]["HTTPHeaders"]
+
+
+_NEW_RETRIES_SCRIPT = """
+import json, boto3
+from botocore.config import Config
+from aiomoto import mock_aws
+
+waits = {}
+for retry_after in (None, 3):
+    with mock_aws() as aws:
+        config = Config(retries={"mode": "standard"})
+        ddb = boto3.client("dynamodb", region_name="us-east-1", config=config)
+        aws.inject_fault(
+            "dynamodb", "ListTables", error="ThrottlingException", times=2, retry_after=retry_after
+        )
+        ddb.list_tables()
+        waits[str(retry_after)] = aws.calls[-1].retry_waits
+print(json.dumps(waits))
+"""
+
+# botocore's new retry behaviour (1.43.3 on) is what honours the header;
+# the aiobotocore-2.25 cell's botocore predates it.
+if hasattr(botocore.configprovider, "NEW_RETRIES_ENABLED"):
+
+    def test_botocores_new_retry_behaviour_honours_retry_after() -> None:
+        env = {**os.environ, "AWS_NEW_RETRIES_2026": "true"}
+        done = subprocess.run(
+            [sys.executable, "-c", _NEW_RETRIES_SCRIPT],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=PATIENCE,
+            check=True,
+        )
+        waits = json.loads(done.stdout)
+        # Its jitter for a throttle is at most 1 s, then 2 s; the header asks for 3.
+        assert all(wait < 3 for wait in waits["None"])
+        assert waits["3"] == [3.0, 3.0]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"latency": 1, "retry_after": 1}, TypeError, "pass error=... too"),
+        ({"error": "SlowDown", "retry_after": "1"}, TypeError, "must be a number"),
+        ({"error": "SlowDown", "retry_after": -1}, ValueError, "finite number of seconds >= 0"),
+        ({"error": "SlowDown", "retry_after": math.inf}, ValueError, "finite"),
+        ({"error": "SlowDown", "retry_after": math.nan}, ValueError, "finite"),
+    ],
+)
+def test_retry_after_misuse_raises_a_named_error(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    with mock_aws() as aws, pytest.raises(error, match=re.escape(message)):
+        aws.inject_fault("s3", **kwargs)
+
+
+# -- error codes ----------------------------------------------------------------------------
+
+
+def test_a_misspelt_error_code_raises_naming_the_right_one() -> None:
+    with mock_aws() as aws:
+        with pytest.raises(
+            ValueError, match="did you mean 'ProvisionedThroughputExceededException'"
+        ):
+            aws.inject_fault("dynamodb", error="ProvisionedThroughputExceeded")
+        assert aws._faults == []
+
+
+@pytest.mark.parametrize(
+    ("service", "code"),
+    [
+        ("sns", "ThrottledException"),  # a modelled shape's name
+        ("sns", "Throttled"),  # its wire code
+        ("dynamodb", "SlowDown"),  # retried by botocore's standard mode, not modelled here
+        ("lambda", "BadDigest"),  # in a legacy-mode policy of botocore's _retry.json
+        ("s3", "AccessDenied"),  # common to all services
+        ("sqs", "ServiceUnavailable"),  # aiomoto's own status table
+    ],
+)
+def test_codes_the_models_botocore_or_aws_know_are_accepted(service: str, code: str) -> None:
+    with mock_aws() as aws:
+        assert aws.inject_fault(service, error=code).error == code
+
+
+def test_a_custom_error_code_is_sent_as_it_is() -> None:
+    with mock_aws() as aws:
+        aws.inject_fault("sqs", error=CustomErrorCode("BrandNewThrottle"))
+        with pytest.raises(ClientError) as raised:
+            _client("sqs", attempts=1).list_queues()
+    assert raised.value.response["Error"]["Code"] == "BrandNewThrottle"
+    assert isinstance(CustomErrorCode("X"), str)
+
+
+# -- positional-only names ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "shown"),
+    [
+        (lambda aws: aws.inject_fault(service="s3", error="SlowDown"), "inject_fault('s3', "),
+        (
+            lambda aws: aws.inject_fault("s3", operation="ListBuckets", error="SlowDown"),
+            "(operation=...)",
+        ),
+    ],
+)
+def test_inject_fault_by_keyword_says_how_to_call_it(call: Any, shown: str) -> None:
+    with mock_aws() as aws, pytest.raises(TypeError, match=re.escape(shown)):
+        call(aws)

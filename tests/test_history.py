@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import io
+import re
 import threading
 import weakref
 from typing import Any
@@ -475,3 +476,32 @@ def test_calls_of_pre_existing_clients_are_recorded() -> None:
     with mock_aws() as aws:
         client.list_buckets()
     assert aws.calls[0].region == "eu-west-1"
+
+
+# -- positional-only service and operation ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "shown"),
+    [
+        (lambda aws: aws.assert_called(service="s3", operation="PutObject"), "assert_called('s3'"),
+        (lambda aws: aws.assert_called("s3", operation="PutObject"), "(operation=...)"),
+        (lambda aws: aws.assert_called_once(service="s3", operation="PutObject"), "once('s3'"),
+        (lambda aws: aws.assert_not_called(service="s3"), "assert_not_called('s3'"),
+        (lambda aws: aws.assert_not_called("s3", operation="PutObject"), "(operation=...)"),
+        (lambda aws: aws.calls.filter(service="s3"), "filter('s3'"),
+        (lambda aws: aws.calls.filter("s3", operation="PutObject"), "(operation=...)"),
+    ],
+)
+def test_service_or_operation_by_keyword_says_how_to_call_it(call: Any, shown: str) -> None:
+    with mock_aws() as aws, pytest.raises(TypeError, match=re.escape(shown)):
+        call(aws)
+
+
+def test_a_parameter_named_service_is_matched_as_a_parameter() -> None:
+    # ECS's UpdateService (and others) take a parameter called ``service``.
+    with mock_aws() as aws:
+        aws.assert_not_called("ecs", service="web")
+        assert len(aws.calls.filter("ecs", service="web")) == 0
+        with pytest.raises(AssertionError, match="UpdateService"):
+            aws.assert_called("ecs", "UpdateService", service="web")

@@ -61,8 +61,12 @@ class MockAWS(Protocol):
 def decorate_function(mock: MockAWS, target: _F) -> _F:
     """Wrap ``target`` so that each call runs inside ``mock``.
 
-    Raises ``TypeError`` if ``target`` is not callable.
+    A ``staticmethod`` or ``classmethod`` stays one, around the wrapped
+    function. Raises ``TypeError`` if ``target`` is not callable.
     """
+    if isinstance(target, (staticmethod, classmethod)):
+        # ``@mock_aws`` above ``@staticmethod``: wrap the function, keep the kind.
+        return type(target)(decorate_function(mock, target.__func__))
     if not callable(target):
         raise TypeError(
             f"mock_aws can decorate a function, a coroutine function or a "

@@ -332,6 +332,23 @@ def test_a_test_the_class_decorator_cannot_wrap_is_a_type_error_at_decoration() 
         mock_aws(Dispatching)
 
 
+def test_mock_aws_above_staticmethod_or_classmethod_keeps_the_kind() -> None:
+    class Helpers:
+        @mock_aws
+        @staticmethod
+        def static() -> bool:
+            return _activation.is_active()
+
+        @mock_aws
+        @classmethod
+        def klass(cls) -> bool:
+            return _activation.is_active()
+
+    assert Helpers().static() is True
+    assert Helpers.klass() is True
+    assert isinstance(inspect.getattr_static(Helpers, "klass"), classmethod)
+
+
 def test_class_attributes_that_are_not_callable_are_left_alone() -> None:
     @mock_aws
     class TestData:

@@ -18,6 +18,7 @@ from importlib.metadata import version
 from types import FrameType
 
 from aiomoto import __version__
+from aiomoto._server_options import check_host
 from aiomoto.exceptions import MotoServerError, ServerModeDependencyError
 from aiomoto.server import DEFAULT_HOST, ENDPOINT_VAR, MotoServer
 
@@ -63,6 +64,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     )
     server.add_argument(
         "--host",
+        type=_host,
         default=DEFAULT_HOST,
         help=f"address to listen on (default: {DEFAULT_HOST}, this machine only)",
     )
@@ -79,6 +81,14 @@ def _versions() -> str:
         f"aiomoto {__version__} (Moto {version('moto')}, aiobotocore "
         f"{version('aiobotocore')}, Python {platform.python_version()})"
     )
+
+
+def _host(text: str) -> str:
+    try:
+        check_host("the host", text)
+    except (TypeError, ValueError) as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
 
 
 def _port(text: str) -> int:

@@ -31,6 +31,7 @@ from aiomoto import (
     _aiobotocore,
     _aiohttp,
     _botocore,
+    _config,
     _guard,
     _intercept,
     _retry_waits,
@@ -72,6 +73,12 @@ class Owner(Protocol):
     def stop(self, remove_data: bool | None = None) -> None:
         """Exit once (see ``MockAWS.stop``)."""
 
+    def _first_enter(self) -> None:
+        """Begin what the owner does while entered (call recording)."""
+
+    def _last_exit(self) -> None:
+        """End what ``_first_enter`` began, and the owner's faults."""
+
 
 @dataclass(frozen=True, eq=False)
 class Activation:
@@ -105,6 +112,9 @@ class _State:
         #: Moto's config as the outermost context set it, and the nested
         #: contexts' configs layered over it, innermost last.
         self.config_base: dict[str, Any] = {}
+        #: Moto's config from before the outermost enter, put back after
+        #: the outermost exit whatever happened in between.
+        self.config_before: dict[str, Any] = {}
         self.overlays: list[_Overlay] = []
         #: Every open enter, outermost first.
         self.activations: list[Activation] = []
@@ -147,11 +157,17 @@ def unwind(leaked: Sequence[Activation]) -> None:
 
 
 def enter(owner: Owner, reset: bool | None = None) -> None:
-    """Count one enter of ``owner``; the outermost one starts the mock."""
+    """Count one enter of ``owner``; the outermost one starts the mock.
+
+    The whole enter happens under one lock, including the owner's
+    ``_first_enter`` when this is its first open enter, so that threads
+    entering the same object at once all find it recording.
+    """
     where = _call_site()
     with _state.lock:
         server = _switches.server_options_for(owner._server, owner._config)
-        if not _state.activations:
+        outermost = not _state.activations
+        if outermost:
             if server is None:
                 _start(owner._config, owner._reset if reset is None else reset)
             else:
@@ -163,6 +179,12 @@ def enter(owner: Owner, reset: bool | None = None) -> None:
                 _push_overlay(owner, owner._config)
         owner._depth += 1
         _state.activations.append(Activation(owner, where))
+        if owner._depth == 1:
+            try:
+                owner._first_enter()
+            except BaseException:
+                _exit_locked(owner, remove_data=False)
+                raise
 
 
 def exit(owner: Owner, remove_data: bool | None = None) -> None:
@@ -177,19 +199,27 @@ def exit(owner: Owner, remove_data: bool | None = None) -> None:
                 "__exit__ must pair with an earlier start() or __enter__ of the "
                 "same object."
             )
-        owner._depth -= 1
-        _forget(owner)
+        _exit_locked(owner, remove_data)
+
+
+def _exit_locked(owner: Owner, remove_data: bool | None) -> None:
+    owner._depth -= 1
+    _forget(owner)
+    try:
         if _state.activations and owner._config is not None:
             _pop_overlay(owner)
         if not _state.activations:
             _intercept.clear()
-            _state.overlays.clear()  # Moto's stop restores its config itself
+            _state.overlays.clear()
             remove = _state.remove_data if remove_data is None else remove_data
             session, _state.session = _state.session, None
             if session is None:
                 _stop(remove)
             else:
                 _stop_server(session, remove)
+    finally:
+        if owner._depth == 0:
+            owner._last_exit()
 
 
 def _forget(owner: Owner) -> None:
@@ -223,10 +253,17 @@ def reset_backends() -> None:
 def _push_overlay(owner: Owner, config: Mapping[str, Any]) -> None:
     # Moto applies a nested mock's config on top of the outer one and, when
     # that config mocks credentials, sets its fake ones again; so do we.
-    _state.overlays.append(_Overlay(owner, config))
-    _apply_config()
-    if _mocks_credentials():
-        _fake_credentials()
+    overlay = _Overlay(owner, config)
+    _state.overlays.append(overlay)
+    try:
+        _apply_config()
+        if _mocks_credentials():
+            _fake_credentials()
+    except BaseException:
+        _state.overlays.remove(overlay)
+        _apply_config()
+        _restore_environment(overlay.env_snapshot)
+        raise
 
 
 def _pop_overlay(owner: Owner) -> None:
@@ -239,12 +276,10 @@ def _pop_overlay(owner: Owner) -> None:
 
 
 def _apply_config() -> None:
-    # Moto types its config as a TypedDict; it is a plain dict underneath.
-    config: dict[str, Any] = default_user_config  # type: ignore[assignment]
-    config.clear()
-    config.update(copy.deepcopy(_state.config_base))
+    layered = copy.deepcopy(_state.config_base)
     for overlay in _state.overlays:
-        config.update(overlay.config)
+        layered.update(copy.deepcopy(dict(overlay.config)))
+    _config.restore(layered)
 
 
 def _mocks_credentials() -> bool:
@@ -330,17 +365,22 @@ def _fake_credentials() -> None:
 
 def _start(config: Mapping[str, Any] | None, reset: bool) -> None:
     _state.env_snapshot = _aws_environment()
-    moto = _MotoMockAWS(dict(config) if config is not None else None)  # type: ignore[arg-type]
+    _state.config_before = _config.snapshot()
+    # A deep copy: Moto keeps what it is given, and must not share it with
+    # the owner's options.
+    moto = _MotoMockAWS(copy.deepcopy(dict(config)) if config is not None else None)  # type: ignore[arg-type]
+    started = _MotoMockAWS._nested_count
     try:
         _speedups.install()
-        moto.start(reset=reset)
         try:
-            _state.config_base = copy.deepcopy(dict(default_user_config))
+            moto.start(reset=reset)
+            _state.config_base = _config.snapshot()
             _isolate_environment()
             _patch_request_path(in_process=True)
             _aiohttp.patch()
         except BaseException:
-            moto.stop(remove_data=False)
+            if _MotoMockAWS._nested_count > started:
+                moto.stop(remove_data=False)
             raise
     except BaseException:
         _unpatch_and_restore()
@@ -358,10 +398,14 @@ def _stop(remove_data: bool) -> None:
 
 
 def _unpatch_and_restore() -> None:
-    _speedups.uninstall()
-    _aiohttp.unpatch()
-    _unpatch_request_path()
-    _restore_environment(_state.env_snapshot)
+    try:
+        _speedups.uninstall()
+        _aiohttp.unpatch()
+        _unpatch_request_path()
+    finally:
+        # Moto's stop puts its config back only when its own start finished.
+        _config.restore(_state.config_before)
+        _restore_environment(_state.env_snapshot)
 
 
 def _aws_environment() -> dict[str, str]:

@@ -22,8 +22,10 @@ import functools
 import inspect
 import unittest
 from collections.abc import Callable
-from types import TracebackType
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
+
+from aiomoto import _activation, _leaks
+from aiomoto._functions import MockAWS, call_inside, is_coroutine_callable
 
 __all__ = ["TEST_PREFIX", "decorate_class"]
 
@@ -33,35 +35,6 @@ _C = TypeVar("_C")
 TEST_PREFIX = "test"
 
 _MOCK_ATTR = "__aiomoto_mock__"
-
-
-class MockAWS(Protocol):
-    """What class decoration needs of a ``mock_aws`` object (``aiomoto.mock.MockAWS``)."""
-
-    @property
-    def _scope(self) -> str: ...
-
-    def start(self, reset: bool | None = None) -> None: ...
-
-    def stop(self, remove_data: bool | None = None) -> None: ...
-
-    def __enter__(self) -> Any: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def __aenter__(self) -> Any: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
 
 
 _WRAPPED_ATTR = "__aiomoto_wrapped__"
@@ -78,7 +51,7 @@ def decorate_class(mock: MockAWS, klass: _C) -> _C:
             _wrap_setup_class(klass)
     elif issubclass(klass, unittest.TestCase):
         for name in ("run", "debug"):
-            _wrap_method(klass, name, _around)
+            _wrap_method(klass, name, _around_test_case)
     else:
         _decorate_pytest_class(klass)
     _decorate_nested_classes(mock, klass)
@@ -116,32 +89,72 @@ def _wrap_method(
 
 
 def _around(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Run ``method`` inside the instance's class mock (sync or async)."""
-    if inspect.iscoroutinefunction(method):
+    """Run ``method`` inside the mock of its first argument's class (sync or async).
 
-        @functools.wraps(method)
-        async def async_wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            async with _mock_of(self):
-                return await method(self, *args, **kwargs)
+    The first argument is the instance, or the class for a classmethod.
+    """
+    return _wrapping(method, lambda args: _mock_of(args[0]))
+
+
+def _around_static(klass: type, func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``func``, which is given no instance, inside the mock of ``klass``."""
+    return _wrapping(func, lambda args: _mock_of(klass))
+
+
+def _wrapping(
+    func: Callable[..., Any], mock_for: Callable[[tuple[Any, ...]], MockAWS]
+) -> Callable[..., Any]:
+    if is_coroutine_callable(func):
+
+        @functools.wraps(func)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            mock = mock_for(args)
+            mock.start()
+            try:
+                return await func(*args, **kwargs)
+            finally:
+                mock.stop()
 
         return async_wrapper
 
-    @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with _mock_of(self):
-            return method(self, *args, **kwargs)
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return call_inside(mock_for(args), func, *args, **kwargs)
 
     return wrapper
 
 
+def _around_test_case(run: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``TestCase.run`` (or ``debug``) inside the class mock; fail a test that leaks one.
+
+    A mock that the test left active (a ``start()`` without ``stop()``) is
+    stopped and reported as the test's error, as the unittest base classes
+    do, unless the class sets ``mock_aws_leak_check = False``.
+    """
+
+    @functools.wraps(run)
+    def wrapper(self: unittest.TestCase, *args: Any, **kwargs: Any) -> Any:
+        before = _activation.activations()
+        with _mock_of(self):
+            if getattr(self, "mock_aws_leak_check", True):
+                ours = _leaks.left_open(before)
+                # Registered first, so it runs after every other cleanup.
+                self.addCleanup(_leaks.check, before, self.id(), _LEAK_HINT, ours)
+            return run(self, *args, **kwargs)
+
+    return wrapper
+
+
+_LEAK_HINT = (
+    "To keep a mock open across a class's tests on purpose, decorate the class "
+    "with @mock_aws(scope='class'), or set mock_aws_leak_check = False on the class."
+)
+
+
 def _decorate_pytest_class(klass: type) -> None:
     for name in dir(klass):
-        if not name.startswith(TEST_PREFIX):
-            continue
-        attr = inspect.getattr_static(klass, name)
-        if isinstance(attr, (staticmethod, classmethod)) or not inspect.isfunction(attr):
-            continue
-        _wrap_method(klass, name, _around)
+        if name.startswith(TEST_PREFIX):
+            _wrap_test(klass, name, inspect.getattr_static(klass, name))
     if hasattr(klass, "setup_method"):
         _wrap_method(klass, "setup_method", _opening)
         if hasattr(klass, "teardown_method"):
@@ -149,6 +162,44 @@ def _decorate_pytest_class(klass: type) -> None:
         else:
             _install_closing_teardown(klass)
     _decorate_future_subclasses(klass)
+
+
+def _wrap_test(klass: type, name: str, attr: Any) -> None:
+    """Make the test ``name`` of ``klass`` run inside its mock, whatever kind of callable it is.
+
+    Raises ``TypeError`` for a callable it cannot wrap, rather than leave it
+    to run unmocked.
+    """
+    if inspect.isfunction(attr):
+        _wrap_method(klass, name, _around)
+    elif isinstance(attr, (staticmethod, classmethod)):
+        if not getattr(attr.__func__, _WRAPPED_ATTR, False):
+            if isinstance(attr, staticmethod):
+                wrapper = _around_static(klass, attr.__func__)
+            else:
+                wrapper = _around(attr.__func__)
+            setattr(wrapper, _WRAPPED_ATTR, True)
+            setattr(klass, name, type(attr)(wrapper))
+    elif isinstance(attr, functools.partialmethod):
+        if not getattr(attr.func, _WRAPPED_ATTR, False):
+            wrapper = _around(attr.func)
+            setattr(wrapper, _WRAPPED_ATTR, True)
+            setattr(klass, name, functools.partialmethod(wrapper, *attr.args, **attr.keywords))
+    elif inspect.isclass(attr) or not callable(getattr(klass, name)):
+        return  # a nested class is decorated on its own; data is not a test
+    elif hasattr(type(attr), "__get__"):
+        raise TypeError(
+            f"@mock_aws cannot wrap {klass.__qualname__}.{name}, a "
+            f"{type(attr).__name__}: a test of a @mock_aws class must be a function, "
+            f"a staticmethod, a classmethod, a functools.partialmethod or a callable "
+            f"object. Define it as a plain method, or rename it so that it does not "
+            f"start with {TEST_PREFIX!r}."
+        )
+    else:
+        # A callable object is not bound to the instance: it runs as a static.
+        wrapper = _around_static(klass, attr)
+        setattr(wrapper, _WRAPPED_ATTR, True)
+        setattr(klass, name, staticmethod(wrapper))
 
 
 def _decorate_future_subclasses(klass: type) -> None:

@@ -14,6 +14,7 @@ import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
+from unittest import mock
 
 from botocore import xform_name
 from botocore.loaders import create_loader
@@ -41,11 +42,19 @@ def _service_names() -> frozenset[str]:
     return frozenset(_loader().list_available_services("service-2"))
 
 
-@functools.cache
 def service_model(service: str) -> ServiceModel:
     """botocore's model of ``service``; raises ``ValueError`` for an unknown name."""
+    # Checked before the cache, which would fail on an unhashable value
+    # (mock.ANY, a list) with an error that names no argument.
     if not isinstance(service, str):
-        raise TypeError(f"an AWS service name must be a str such as 's3', not {service!r}")
+        raise TypeError(
+            f"an AWS service name must be a str such as 's3', not {service!r}{_any_hint(service)}"
+        )
+    return _service_model(service)
+
+
+@functools.cache
+def _service_model(service: str) -> ServiceModel:
     if service not in _service_names():
         raise ValueError(
             f"{service!r} is not an AWS service botocore knows{_suggest(service, _service_names())}"
@@ -72,7 +81,7 @@ def operation_name(service: str, operation: str) -> str:
     if not isinstance(operation, str):
         raise TypeError(
             f"an operation name must be a str such as 'PutObject' or 'put_object', "
-            f"not {operation!r}"
+            f"not {operation!r}{_any_hint(operation)}"
         )
     spellings = _operations(service)
     try:
@@ -126,6 +135,12 @@ def region_name(region: str) -> str:
             f"{region!r} is not an AWS region botocore knows{_suggest(region, _regions())}"
         )
     return region
+
+
+def _any_hint(value: object) -> str:
+    if value is mock.ANY:
+        return " (unittest.mock.ANY matches parameter values, not names)"
+    return ""
 
 
 def suggest(name: str, known: Iterable[str]) -> str:

@@ -16,6 +16,7 @@ __all__ = [
     "ENDPOINT_VAR",
     "AutoEndpointMode",
     "ServerOptions",
+    "check_host",
     "check_port",
     "endpoint_from",
     "endpoint_url",
@@ -84,8 +85,7 @@ def server_options(
     mode = _auto_endpoint_mode(auto_endpoint)
     if server_port is not None:
         check_port("mock_aws(server_port=...)", server_port, lowest=1)
-    if not isinstance(server_host, str) or not server_host:
-        raise TypeError(f"mock_aws(server_host=...) must be a host name or IP, not {server_host!r}")
+    check_host("mock_aws(server_host=...)", server_host)
     if not isinstance(verbose, bool):
         raise TypeError(f"mock_aws(verbose=...) must be True or False, not {verbose!r}")
     endpoint = None if server_endpoint is None else endpoint_from(server_endpoint)
@@ -133,6 +133,21 @@ def _auto_endpoint_mode(value: object) -> AutoEndpointMode:
         ) from None
 
 
+def check_host(what: str, host: object) -> None:
+    """Raise ``TypeError`` / ``ValueError`` naming ``what`` unless ``host`` is a host name or IP.
+
+    A URL, a ``unix://`` socket path or an empty string is refused here,
+    before a socket call fails with an error that names none of it.
+    """
+    if not isinstance(host, str) or not host:
+        raise TypeError(f"{what} must be a host name or IP address (a str), not {host!r}")
+    if "/" in host or any(c.isspace() or not c.isprintable() for c in host):
+        raise ValueError(
+            f"{what} must be a host name or IP address such as {DEFAULT_HOST!r} "
+            f"(no scheme, path or unix:// socket), not {host!r}"
+        )
+
+
 def check_port(what: str, port: object, *, lowest: int) -> None:
     if not isinstance(port, int) or isinstance(port, bool):
         raise TypeError(f"{what} must be an int, not {port!r}")
@@ -147,9 +162,11 @@ def endpoint_from(value: object, what: str = "mock_aws(server_endpoint=...)") ->
     """
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a URL string, not {value!r}")
-    parts = urlsplit(value)
     try:
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        # urlsplit raises for a broken IPv6 literal, .port for a port that
+        # is not a number; both are reported below as this option's error.
+        parts = urlsplit(value)
+        parts.port  # noqa: B018
     except ValueError:
         valid = False
     else:

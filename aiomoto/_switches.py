@@ -63,12 +63,16 @@ def environment_server() -> ServerOptions | None:
     """The server ``TEST_SERVER_MODE=true`` asks for, or ``None`` when it is off.
 
     Raises ``ValueError`` naming ``TEST_SERVER_MODE_ENDPOINT`` if that is not
-    a server's base URL.
+    a server's base URL, or ``MOTO_PORT`` (used when it is unset) if that is
+    not a port number.
     """
     if not _is_true(SERVER_MODE_VAR):
         return None
-    default = f"http://localhost:{os.environ.get(_PORT_VAR) or 5000}"
-    endpoint = endpoint_from(os.environ.get(ENDPOINT_VAR) or default, what=ENDPOINT_VAR)
+    given = os.environ.get(ENDPOINT_VAR)
+    if given:
+        endpoint = endpoint_from(given, what=ENDPOINT_VAR)
+    else:
+        endpoint = f"http://localhost:{_moto_port()}"
     return ServerOptions(
         # As Moto does: only clients made without an endpoint_url are redirected.
         auto_endpoint=AutoEndpointMode.IF_MISSING,
@@ -78,6 +82,18 @@ def environment_server() -> ServerOptions | None:
         endpoint_variable=ENDPOINT_VAR,
         reset_api=os.environ.get(RESET_API_VAR, "").lower() != "false",
     )
+
+
+def _moto_port() -> int:
+    text = os.environ.get(_PORT_VAR) or "5000"
+    port = int(text) if text.strip().isdigit() else 0
+    if not 1 <= port <= 65535:
+        raise ValueError(
+            f"{_PORT_VAR}={text!r} must be a port number (1-65535): TEST_SERVER_MODE=true "
+            f"without {ENDPOINT_VAR} attaches to http://localhost:{_PORT_VAR}. Fix "
+            f"{_PORT_VAR}, or set {ENDPOINT_VAR} to the server's URL."
+        )
+    return port
 
 
 def server_options_for(

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import threading
+from contextvars import ContextVar
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,6 +24,7 @@ from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
 from aiomoto import _names, _wire
 from aiomoto._wire import CustomErrorCode
+from aiomoto.exceptions import MockStateError
 
 if TYPE_CHECKING:
     from aiomoto._intercept import _APICall
@@ -32,6 +35,17 @@ __all__ = ["Connection", "CustomErrorCode", "Fault"]
 Connection = Literal["refused", "timeout"]
 
 _CONNECTIONS = ("refused", "timeout")
+
+#: The longest ``latency`` accepted, in seconds: more than botocore's
+#: default connect and read timeouts (60 s), and short enough that a
+#: mistake ends a test run rather than hangs it.
+MAX_LATENCY = 300.0
+
+#: Characters XML 1.0 cannot carry, so no error message may hold them.
+_UNSENDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+#: Set by :meth:`aiomoto.MockAWS.inject_fault` while it makes a :class:`Fault`.
+_INJECTING: ContextVar[bool] = ContextVar("aiomoto_injecting_fault", default=False)
 
 
 class Fault:
@@ -59,6 +73,12 @@ class Fault:
         seed: int = 0,
         retry_after: float | None = None,
     ) -> None:
+        if not _INJECTING.get():
+            raise TypeError(
+                "a Fault is made by MockAWS.inject_fault(...), which also applies it; "
+                "one made directly would never fire. Call inject_fault on an active "
+                "mock, e.g. aiomoto.active_mock().inject_fault('s3', error='SlowDown')."
+            )
         model = _names.service_model(service)
         self.service = service
         self.operation = None if operation is None else _names.operation_name(service, operation)
@@ -77,9 +97,10 @@ class Fault:
         self.times = times
         if probability is not None:
             _check_number("probability", probability)
-            if not 0 <= probability <= 1:
+            if not 0 < probability <= 1:
                 raise ValueError(
-                    f"inject_fault(probability=...) must be between 0 and 1, not {probability}"
+                    f"inject_fault(probability=...) must be between 0 and 1, and not 0 "
+                    f"(a fault that never fires), not {probability}"
                 )
         self.probability = probability
         if not isinstance(seed, int) or isinstance(seed, bool):
@@ -89,7 +110,7 @@ class Fault:
         self._hits = 0
         self._removed = False
         #: Called by :meth:`remove`; set by the mock that installs the fault.
-        self._on_remove: Any = None
+        self._on_remove: Any = _ignore
 
     @property
     def hits(self) -> int:
@@ -105,10 +126,15 @@ class Fault:
         """Stop applying this fault; removing it again does nothing."""
         if not self._removed:
             self._removed = True
-            if self._on_remove is not None:
-                self._on_remove(self)
+            self._on_remove(self)
 
     def __enter__(self) -> Fault:
+        if self._removed:
+            raise MockStateError(
+                f"{self!r} was entered after it ended (by remove(), a with block, or "
+                f"the exit of the mock that injected it), so it would never fire: "
+                f"inject a new fault with inject_fault(...) on an active mock."
+            )
         return self
 
     def __exit__(
@@ -178,6 +204,10 @@ class Fault:
         return _wire.error_response(model, code, shape, status, message, method, self.retry_after)
 
 
+def _ignore(fault: Fault) -> None:
+    """What removing a fault does until a mock installs it."""
+
+
 def _check_effect(
     error: object,
     status: object,
@@ -199,7 +229,12 @@ def _check_effect(
             "inject_fault() takes error=... (AWS answers with an error) or "
             "connection=... (no answer arrives), not both"
         )
-    if error is not None and (not isinstance(error, str) or not error or " " in error):
+    if error is not None and (
+        not isinstance(error, str)
+        or not error
+        or not error.isprintable()
+        or any(c.isspace() for c in error)
+    ):
         raise TypeError(
             f"inject_fault(error=...) must be an AWS error code such as "
             f"'ThrottlingException', not {error!r}"
@@ -213,14 +248,29 @@ def _check_effect(
             )
     if message is not None and not isinstance(message, str):
         raise TypeError(f"inject_fault(message=...) must be a str, not {message!r}")
+    if message is not None and _UNSENDABLE.search(message):
+        # XML cannot carry them: the client would fail to parse the answer
+        # and report a generic 5xx instead of this error.
+        raise ValueError(
+            f"inject_fault(message=...) must not hold control characters (other than "
+            f"tab, newline and carriage return), which no AWS protocol can carry: {message!r}"
+        )
     if connection is not None and connection not in _CONNECTIONS:
         raise ValueError(
             f"inject_fault(connection=...) must be 'refused' or 'timeout', not {connection!r}"
         )
     if latency is not None:
         _check_number("latency", latency)
-        if latency < 0:  # type: ignore[operator]
-            raise ValueError(f"inject_fault(latency=...) must be >= 0 seconds, not {latency}")
+        if not 0 <= latency <= MAX_LATENCY:  # type: ignore[operator]
+            raise ValueError(
+                f"inject_fault(latency=...) must be >= 0 seconds and at most "
+                f"{MAX_LATENCY:g} (aiomoto.faults.MAX_LATENCY), not {latency}"
+            )
+        if latency == 0 and error is None and connection is None:
+            raise ValueError(
+                "inject_fault(latency=0) alone would change nothing: give a latency "
+                "above 0, or error=... or connection=..."
+            )
     if retry_after is not None:
         if error is None:
             raise TypeError(
@@ -239,3 +289,5 @@ def _check_effect(
 def _check_number(name: str, value: object) -> None:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise TypeError(f"inject_fault({name}=...) must be a number, not {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"inject_fault({name}=...) must be a finite number, not {value!r}")

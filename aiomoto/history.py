@@ -192,7 +192,18 @@ class _Pattern:
 
 
 def _check_called(history: CallHistory, pattern: _Pattern, times: int | None) -> None:
-    """Raise ``AssertionError`` unless ``pattern`` matched at least once, or ``times`` times."""
+    """Raise ``AssertionError`` unless ``pattern`` matched at least once, or ``times`` times.
+
+    Raises ``TypeError`` for a pattern without an operation: these
+    assertions name one, so that a missing argument cannot match any call.
+    """
+    if pattern.operation is None:
+        service = pattern.service or "s3"
+        raise TypeError(
+            f"assert_called() and assert_called_once() need an operation, such as "
+            f"assert_called({service!r}, 'ListBuckets'); to assert that any {service} "
+            f"call was made, use `assert mock.calls.filter({service!r})`."
+        )
     if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 0):
         raise TypeError(f"times must be None or an int >= 0, not {times!r}")
     calls = history._snapshot()
@@ -207,7 +218,16 @@ def _check_called(history: CallHistory, pattern: _Pattern, times: int | None) ->
 
 
 def _check_not_called(history: CallHistory, pattern: _Pattern) -> None:
-    """Raise ``AssertionError`` if ``pattern`` matched any recorded call."""
+    """Raise ``AssertionError`` if ``pattern`` matched any recorded call.
+
+    Raises ``TypeError`` for a pattern without a service, which would match
+    every call.
+    """
+    if pattern.service is None:
+        raise TypeError(
+            "assert_not_called() needs a service, such as assert_not_called('s3'); to "
+            "assert that no AWS call was made at all, use `assert not mock.calls`."
+        )
     calls = history._snapshot()
     count = sum(1 for call in calls if pattern.matches(call))
     if count:

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, overlo
 
 from aiomoto import _activation, _intercept, _switches
 from aiomoto._classes import decorate_class
+from aiomoto._config import checked_config
 from aiomoto._functions import decorate_function
 from aiomoto._names import positional_only
 from aiomoto._server_options import DEFAULT_HOST, AutoEndpointMode, server_options
 from aiomoto._server_session import ServerSession
 from aiomoto.exceptions import MockStateError, NotInServerModeError
-from aiomoto.faults import Connection, Fault
+from aiomoto.faults import _INJECTING, Connection, Fault
 from aiomoto.history import CallHistory, _check_called, _check_not_called, _Pattern
 
 if TYPE_CHECKING:
@@ -113,10 +114,7 @@ class MockAWS:
             raise ValueError(f"mock_aws(scope=...) must be 'function' or 'class', not {scope!r}")
         _require_bool("remove_data", remove_data)
         _require_bool("real_retry_waits", real_retry_waits)
-        if config is not None and not isinstance(config, Mapping):
-            raise TypeError(
-                f"mock_aws(config=...) takes a dict of Moto settings, not {type(config).__name__}"
-            )
+        checked: Mapping[str, Any] | None = None if config is None else checked_config(config)
         # Options are private: like Moto's object, the public surface is
         # start/stop/reset, plus the ``server_*`` properties in server mode.
         self._server = server_options(
@@ -134,7 +132,7 @@ class MockAWS:
             )
         self._reset = reset
         self._remove_data = remove_data
-        self._config = config
+        self._config = checked
         self._scope = scope
         self._real_retry_waits = real_retry_waits
         self._depth = 0  # how many times this object is entered right now
@@ -269,20 +267,24 @@ class MockAWS:
                 "inject_fault() was called on a mock_aws that is not active: inject "
                 "faults inside its with block, decorated function or test."
             )
-        fault = Fault(
-            service,
-            operation,
-            error=error,
-            status=status,
-            message=message,
-            connection=connection,
-            latency=latency,
-            times=times,
-            probability=probability,
-            region=region,
-            seed=seed,
-            retry_after=retry_after,
-        )
+        token = _INJECTING.set(True)
+        try:
+            fault = Fault(
+                service,
+                operation,
+                error=error,
+                status=status,
+                message=message,
+                connection=connection,
+                latency=latency,
+                times=times,
+                probability=probability,
+                region=region,
+                seed=seed,
+                retry_after=retry_after,
+            )
+        finally:
+            _INJECTING.reset(token)
         fault._on_remove = self._forget_fault
         self._faults.append(fault)
         _intercept.add_fault(fault)
@@ -301,9 +303,6 @@ class MockAWS:
         if reset is not None:
             _require_bool("reset", reset)
         _activation.enter(self, reset=reset)
-        if self._depth == 1:
-            self._calls = CallHistory()
-            _intercept.start_recording(self._calls)
 
     def stop(self, remove_data: bool | None = None) -> None:
         """Exit the mock; ``remove_data`` overrides this object's flag for this call.
@@ -314,13 +313,18 @@ class MockAWS:
         """
         if remove_data is not None:
             _require_bool("remove_data", remove_data)
-        try:
-            _activation.exit(self, remove_data=remove_data)
-        finally:
-            if self._depth == 0:
-                _intercept.stop_recording(self._calls)
-                for fault in list(self._faults):
-                    fault.remove()
+        _activation.exit(self, remove_data=remove_data)
+
+    def _first_enter(self) -> None:
+        # Called by _activation under its lock, so that a second thread
+        # entering at the same moment cannot skip it.
+        self._calls = CallHistory()
+        _intercept.start_recording(self._calls)
+
+    def _last_exit(self) -> None:
+        _intercept.stop_recording(self._calls)
+        for fault in list(self._faults):
+            fault.remove()
 
     def reset(self) -> None:
         """Empty every Moto backend now, as Moto's ``MockAWS.reset()`` does.

@@ -37,6 +37,7 @@ from aiomoto._server_options import (
     DEFAULT_HOST,
     ENDPOINT_VAR,
     AutoEndpointMode,
+    check_host,
     check_port,
     endpoint_url,
 )
@@ -82,8 +83,7 @@ class MotoServer:
     """
 
     def __init__(self, host: str = DEFAULT_HOST, port: int = 0, *, verbose: bool = False) -> None:
-        if not isinstance(host, str) or not host:
-            raise TypeError(f"MotoServer(host=...) must be a host name or IP, not {host!r}")
+        check_host("MotoServer(host=...)", host)
         check_port("MotoServer(port=...)", port, lowest=0)
         if not isinstance(verbose, bool):
             raise TypeError(f"MotoServer(verbose=...) must be True or False, not {verbose!r}")

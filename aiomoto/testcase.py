@@ -145,14 +145,23 @@ class AsyncMockAWSMixin(_MockAWSBase):
     _set_up_hook = "asyncSetUp"
 
     async def asyncSetUp(self) -> None:
-        parent = getattr(super(), "asyncSetUp", None)
-        if parent is None:
+        self._require_async_base()
+        self._start_mock_aws()
+        await super().asyncSetUp()  # type: ignore[misc]
+
+    def _check_started(self) -> None:
+        # A sync TestCase never calls asyncSetUp: say so, rather than blame
+        # an override of it that does not exist.
+        self._require_async_base()
+        super()._check_started()
+
+    def _require_async_base(self) -> None:
+        if getattr(super(), "asyncSetUp", None) is None:
             raise TypeError(
                 f"{type(self).__name__} uses AsyncMockAWSMixin, which needs a base "
-                f"with asyncSetUp such as unittest.IsolatedAsyncioTestCase"
+                f"with asyncSetUp such as unittest.IsolatedAsyncioTestCase; for a "
+                f"sync TestCase use MockAWSMixin instead."
             )
-        self._start_mock_aws()
-        await parent()
 
 
 class MockAWSTestCase(MockAWSMixin, unittest.TestCase):

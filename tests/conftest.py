@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import os
 import socket
@@ -9,12 +10,23 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
+
+# Imported before any in-process pytester run: a module first imported inside
+# one is unloaded after it, and importing it again makes a second copy whose
+# backends are not those that Moto's S3 URL map (built once, see
+# aiomoto._speedups) sends requests to. Examples read S3's backends directly.
+import moto.s3.models  # noqa: F401
 import pytest
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
+from moto.core.config import default_user_config
+from moto.core.models import MockAWS as MotoMockAWS
+from moto.core.models import botocore_stubber
 
 import aiomoto
 from aiomoto import MotoServer, _activation
@@ -139,6 +151,55 @@ def pytester(pytester: pytest.Pytester) -> pytest.Pytester:
 
 
 # ---------------------------------------------------------------------------
+# A clean process: what a misuse must leave as it found it.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcessState:
+    """What a mock changes while active and must put back: AWS_* variables, Moto's config."""
+
+    environment: dict[str, str]
+    moto_config: dict[str, Any]
+
+    @classmethod
+    def now(cls) -> ProcessState:
+        """The state as it is now."""
+        return cls(
+            {k: v for k, v in os.environ.items() if k.startswith("AWS_")},
+            copy.deepcopy(dict(default_user_config)),
+        )
+
+
+def assert_process_clean(before: ProcessState) -> None:
+    """Assert that no mock is active and nothing outlived one, and that ``mock_aws()`` works.
+
+    ``before`` is the state from before the misuse: ``AWS_*`` variables and
+    Moto's config must be as they were then, Moto's patching off.
+    """
+    assert not _activation.is_active(), f"a mock is still active: {_activation.activations()}"
+    assert not botocore_stubber.enabled, "Moto's interception is still enabled"
+    assert MotoMockAWS._nested_count == 0, "Moto's own mock is still counted as active"
+    now = ProcessState.now()
+    assert now.environment == before.environment
+    assert now.moto_config == before.moto_config
+    with aiomoto.mock_aws() as aws:
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="after-the-misuse")
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["after-the-misuse"]
+    aws.assert_called_once("s3", "CreateBucket")
+    assert not _activation.is_active()
+    assert ProcessState.now() == before
+
+
+@pytest.fixture
+def clean_process() -> Callable[[], None]:
+    """Call the returned function to assert the process is as clean as when the test began."""
+    before = ProcessState.now()
+    return lambda: assert_process_clean(before)
+
+
+# ---------------------------------------------------------------------------
 # Servers for server mode.
 # ---------------------------------------------------------------------------
 
@@ -242,4 +303,12 @@ def aio_client(backend: str) -> AioClientFactory:
     return make
 
 
-__all__ = ["BACKENDS", "PATIENCE", "NetworkAccessError", "aio_config", "aiomoto"]
+__all__ = [
+    "BACKENDS",
+    "PATIENCE",
+    "NetworkAccessError",
+    "ProcessState",
+    "aio_config",
+    "aiomoto",
+    "assert_process_clean",
+]

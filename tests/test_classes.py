@@ -488,7 +488,7 @@ def test_testcase_classes_under_python_m_unittest(pytester: pytest.Pytester) -> 
 # -- pytest-style edge cases, driven the way pytest drives them -----------------
 
 
-def test_only_test_functions_of_a_plain_class_are_wrapped() -> None:
+def test_static_and_class_methods_of_a_plain_class_are_wrapped_and_data_is_not() -> None:
     @mock_aws
     class TestShapes:
         test_data = (1, 2)  # not a function
@@ -505,8 +505,8 @@ def test_only_test_functions_of_a_plain_class_are_wrapped() -> None:
             return _activation.is_active()
 
     assert TestShapes.test_data == (1, 2)
-    assert TestShapes.test_static() is False
-    assert TestShapes.test_class() is False
+    assert TestShapes.test_static() is True
+    assert TestShapes.test_class() is True
     assert TestShapes().test_method() is True
 
 

@@ -113,7 +113,11 @@ def test_config_file_services_endpoint_url_is_named(monkeypatch: pytest.MonkeyPa
 
 
 def test_unreadable_config_file_only_loses_the_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    sqs = boto3.client("sqs", endpoint_url=ESCAPE)
+    # Credentials given: a client made outside a mock would look for them
+    # elsewhere, the instance metadata service included.
+    sqs = boto3.client(
+        "sqs", endpoint_url=ESCAPE, aws_access_key_id="outside", aws_secret_access_key="outside"
+    )
     config = Path(os.environ["AWS_CONFIG_FILE"])
     config.write_text("[default\nnot ini at all")
     with mock_aws():

@@ -30,6 +30,12 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
     assert _readme_commands()[1] in ci
 
 
+def test_ci_runs_the_suite_in_random_order_and_in_file_order() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "pytest-randomly" in (ROOT / "setup.cfg").read_text()
+    assert ".venv/bin/python -m pytest -q -p no:randomly --no-cov" in ci
+
+
 def test_package_is_typed() -> None:
     assert (ROOT / "aiomoto" / "py.typed").is_file()
 

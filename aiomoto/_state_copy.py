@@ -1,0 +1,343 @@
+"""Copy all of Moto's in-memory state in this process out to bytes, and back in place.
+
+:func:`capture` pickles the state as one object graph (CloudFormation holds
+the very buckets and queues that S3 and SQS hold, so they stay one object
+each); :func:`restore` unpickles a fresh copy and puts it into the SAME
+module-level objects Moto's code looks its backends up in. Both hold the
+gate (``aiomoto._gate``) alone, so no Moto call answers from half of each
+state. How each awkward type is pickled is in ``aiomoto._state_reducers``.
+
+What IS captured:
+
+- every backend of every service that has been used, in every account and
+  region (each module-level ``BackendDict``, refilled in place), with the
+  extra indexes some of them keep: S3's global bucket-name index, the
+  master accounts of Organizations;
+- S3: every version and delete marker, tags, policies, multipart uploads in
+  progress with their parts, bodies of any size (bodies above Moto's
+  in-memory buffer are written to a new temporary file on restore);
+- SQS messages (in flight, receive counts, FIFO order and deduplication
+  ids), SNS subscriptions, DynamoDB items, indexes and streams, Lambda
+  functions and their by-ARN index, KMS and Cognito keys (as DER bytes),
+  SSM parameter versions and tags, threads' locks, conditions and events
+  (new and in the same state), Batch jobs and DynamoDB exports/imports that
+  have finished;
+- EC2: the cross-region registries of VPC, peering and transit gateway
+  backends are rebuilt for the restored backends, and each subnet's
+  address generator resumes where it was (the next instance gets the
+  address it would have got);
+- Moto's random generator (``moto.moto_api._internal.mock_random``): IDs made
+  after each restore are the same;
+- transitions set with Moto's ``state_manager``, custom IDs registered with
+  ``moto_id_manager``, SecurityHub's organisation configuration (a class
+  attribute, in Moto versions that have it);
+- Moto's model registry (``instances_tracked``) holds exactly the restored
+  models (models deleted before the capture are not kept).
+
+What is NOT captured:
+
+- work running in a thread at capture time (a Batch job, a DynamoDB export
+  or import, an SWF timer, a CloudFormation custom resource, a Step
+  Functions execution): ``capture`` waits for Moto's own threads for up to
+  :data:`_BACKGROUND_WAIT` seconds, then raises ``SnapshotError``;
+- anything outside Moto's memory: Docker containers (Lambda invocations,
+  Batch), files Moto wrote elsewhere, a Moto server in another process;
+- Moto's settings, environment variables and configuration
+  (``mock_aws(config=...)``), faults, stubs and call histories of aiomoto;
+- an object of a type that cannot be pickled: ``capture`` raises
+  ``SnapshotError`` naming the service and the reason, never a partial copy.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import pickle
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Iterator
+from typing import Any
+
+from moto.core.base_backend import AccountSpecificBackend, BackendDict
+from moto.core.model_instances import model_data
+
+from aiomoto import _gate
+from aiomoto._state_reducers import Refused, dispatch_table, loading_subnets, prime_subnets
+from aiomoto.exceptions import SnapshotError
+
+__all__ = ["capture", "restore"]
+
+#: Seconds ``capture`` waits for Moto's background threads to finish.
+_BACKGROUND_WAIT = 5.0
+
+#: Attributes every ``BackendDict`` has; a subclass's others are its indexes.
+_BACKEND_DICT_ATTRIBUTES = frozenset(
+    {"backend", "service_name", "_use_boto3_regions", "_additional_regions", "_id"}
+)
+
+#: Where each backend dict lives (id -> (module, attribute)); they live forever.
+_locations: dict[int, tuple[str, str]] = {}
+
+
+def capture() -> bytes:
+    """All of Moto's in-memory state in this process, as bytes (a pickle).
+
+    Raises ``SnapshotError`` naming the service and the reason for state
+    that cannot be captured (never a partial snapshot); waits for Moto's
+    background threads to finish first, and refuses work still running.
+    """
+    _wait_for_background_work()
+    with _gate.exclusive():
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = dispatch_table()
+        parts: list[tuple[str, Any]] = [("moto", _outside_state())]
+        parts += [(bd.service_name, _backend_part(bd)) for bd in list(_instances())]
+        pickler.dump(len(parts))
+        for service, part in parts:
+            try:
+                pickler.dump(part)
+            except SnapshotError:  # pragma: no cover - reducers raise Refused
+                raise
+            except Exception as exc:
+                reason = str(exc) if isinstance(exc, Refused) else f"{type(exc).__name__}: {exc}"
+                raise SnapshotError(
+                    f"the state of Moto's {service!r} service cannot be captured: {reason}"
+                ) from exc
+        return buffer.getvalue()
+
+
+def restore(data: bytes) -> None:
+    """Replace Moto's in-memory state with a fresh copy of ``data``.
+
+    The copy shares no object with the live state or with other copies;
+    the module-level backend dicts are refilled in place. Raises
+    ``SnapshotError`` if ``data`` cannot be loaded (the live state is then
+    left as it was).
+    """
+    with _gate.exclusive():
+        tracked = {cls: cls.instances_tracked for cls in _model_classes()}
+        for cls in tracked:
+            # Unpickling a model registers it (BaseModel.__new__): the new
+            # registry then holds exactly the restored models.
+            cls.instances_tracked = []
+        try:
+            with loading_subnets() as subnets:
+                unpickler = pickle.Unpickler(io.BytesIO(data))
+                parts = [unpickler.load() for _ in range(unpickler.load())]
+        except Exception as exc:
+            for cls, instances in tracked.items():
+                cls.instances_tracked = instances
+            raise SnapshotError(f"the snapshot cannot be restored: {exc}") from exc
+        _dispose_bodies(tracked)
+        outside, backend_parts = parts[0], parts[1:]
+        _put_backends(backend_parts)
+        _put_outside_state(outside)
+        _fix_ec2_registries()
+        prime_subnets(subnets)
+        _clear_model_caches()
+
+
+# Backends ---------------------------------------------------------------------
+
+
+def _backend_part(bd: BackendDict[Any]) -> tuple[tuple[str, str], dict[str, Any], dict[str, Any]]:
+    indexes = {k: v for k, v in vars(bd).items() if k not in _BACKEND_DICT_ATTRIBUTES}
+    return (_location(bd), dict(bd), indexes)
+
+
+def _location(bd: BackendDict[Any]) -> tuple[str, str]:
+    """``(module, attribute)`` where ``bd`` lives, so that another process finds it too."""
+    found = _locations.get(id(bd))
+    if found is None:
+        modules = [sys.modules.get(bd.backend.__module__)]
+        modules += [m for name, m in list(sys.modules.items()) if name.startswith("moto.")]
+        for module in modules:
+            for attribute, value in list(vars(module).items()) if module else ():
+                if value is bd:
+                    found = _locations[id(bd)] = (module.__name__, attribute)  # type: ignore[union-attr]
+                    break
+            if found:
+                break
+        else:
+            raise SnapshotError(
+                f"the state of Moto's {bd.service_name!r} service cannot be captured: "
+                "its backends are not held by any module"
+            )
+    return found
+
+
+def _put_backends(parts: list[tuple[tuple[str, str], dict[str, Any], dict[str, Any]]]) -> None:
+    # Account backends are reused when the snapshot has the same one
+    # (same id): Moto's region cache is keyed by them, and would otherwise
+    # keep the replaced ones, and their state, alive.
+    live_accounts: dict[str, AccountSpecificBackend[Any]] = {}
+    for bd in _instances():
+        for account in bd.values():
+            live_accounts[account._id] = account
+            dict.clear(account)
+        dict.clear(bd)
+        for name, value in vars(bd).items():
+            if name not in _BACKEND_DICT_ATTRIBUTES and isinstance(value, (dict, list)):
+                value.clear()
+    instances = []
+    for (module, attribute), accounts, indexes in parts:
+        bd = getattr(importlib.import_module(module), attribute)
+        for account_id, account in accounts.items():
+            live = live_accounts.get(account._id)
+            if live is not None:
+                dict.update(live, account)
+                account = live
+            dict.__setitem__(bd, account_id, account)
+        for name, value in indexes.items():
+            current = getattr(bd, name, None)
+            if isinstance(current, dict) and isinstance(value, dict):
+                _refill(current, value)
+            elif isinstance(current, list) and isinstance(value, list):
+                current[:] = value
+            else:
+                setattr(bd, name, value)
+        instances.append(bd)
+    _instances()[:] = instances
+
+
+def _instances() -> list[BackendDict[Any]]:
+    """Every backend dict in use (Moto's own list)."""
+    return BackendDict._instances  # type: ignore[misc]
+
+
+def _all_backends() -> Iterator[Any]:
+    for bd in _instances():
+        for account in bd.values():
+            yield from account.values()
+
+
+# State outside the backends ------------------------------------------------------
+
+
+def _outside_state() -> dict[str, Any]:
+    from moto.moto_api import state_manager
+    from moto.moto_api._internal import mock_random
+
+    state: dict[str, Any] = {
+        "random": mock_random.getstate(),
+        "transitions": state_manager._transitions,
+    }
+    manager = _id_manager()
+    if manager is not None:
+        state["custom_ids"] = manager._custom_ids
+    hub = _security_hub()
+    if hub is not None:
+        state["securityhub_org_configs"] = hub._org_configs
+    return state
+
+
+def _put_outside_state(state: dict[str, Any]) -> None:
+    from moto.moto_api import state_manager
+    from moto.moto_api._internal import mock_random
+
+    mock_random.setstate(state["random"])
+    _refill(state_manager._transitions, state["transitions"])
+    manager = _id_manager()
+    if manager is not None:
+        _refill(manager._custom_ids, state.get("custom_ids", {}))
+    hub = _security_hub()
+    if hub is not None:
+        _refill(hub._org_configs, state.get("securityhub_org_configs", {}))
+
+
+def _refill(live: dict[Any, Any], value: dict[Any, Any]) -> None:
+    live.clear()
+    live.update(value)
+
+
+def _id_manager() -> Any:
+    try:
+        from moto.utilities.id_generator import moto_id_manager
+    except ImportError:  # pragma: no cover - every supported Moto has it
+        return None
+    return moto_id_manager
+
+
+def _security_hub() -> Any:
+    # Moto > 5.1.2 keeps SecurityHub's organisation configuration on the
+    # class; 5.1.2 has no such attribute. Only look if SecurityHub is loaded.
+    module = sys.modules.get("moto.securityhub.models")
+    hub = getattr(module, "SecurityHubBackend", None)
+    return hub if isinstance(getattr(hub, "_org_configs", None), dict) else None
+
+
+def _model_classes() -> Iterator[Any]:
+    for models in list(model_data.values()):
+        yield from list(models.values())
+
+
+# Fix-ups after a restore ------------------------------------------------------------
+
+
+def _wait_for_background_work() -> None:
+    deadline = time.monotonic() + _BACKGROUND_WAIT
+    for thread in threading.enumerate():
+        if type(thread).__module__.startswith("moto.") or _runs_moto_code(thread):
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
+def _runs_moto_code(thread: threading.Thread) -> bool:
+    target = getattr(thread, "_target", None)
+    return getattr(target, "__module__", None) is not None and str(target.__module__).startswith(
+        "moto."
+    )
+
+
+def _dispose_bodies(tracked: dict[Any, list[Any]]) -> None:
+    # The replaced S3 keys' bodies may be open temporary files: close them
+    # now (as Moto's own reset does) rather than when a gc cycle finds them.
+    for cls, instances in tracked.items():
+        if cls.__module__ == "moto.s3.models" and cls.__name__ in ("FakeKey", "FakeMultipart"):
+            for instance in instances:
+                instance.dispose()
+
+
+#: EC2's registries of backends, for lookups across regions and accounts:
+#: (module, class, attribute).
+_EC2_REGISTRIES = (
+    ("moto.ec2.models.vpcs", "VPCBackend", "vpc_refs"),
+    ("moto.ec2.models.vpc_peering_connections", "VPCPeeringConnectionBackend", "vpc_pcx_refs"),
+    (
+        "moto.ec2.models.transit_gateway_attachments",
+        "TransitGatewayAttachmentBackend",
+        "backend_refs",
+    ),
+)
+
+
+def _fix_ec2_registries() -> None:
+    # Unpickled backends are not registered (their __init__ is not run), and
+    # the registry still names the replaced ones until a gc cycle collects them.
+    for module_name, class_name, attribute in _EC2_REGISTRIES:
+        owner = getattr(sys.modules.get(module_name), class_name, None)
+        registry = getattr(owner, attribute, None)
+        if owner is None or not isinstance(registry, dict):
+            continue
+        registry.clear()
+        for backend in _all_backends():
+            if isinstance(backend, owner):
+                registry[type(backend)].add(weakref.ref(backend))
+
+
+#: Method caches keyed by model objects, which would keep replaced state
+#: alive: (module, class, method).
+_MODEL_CACHES = (
+    ("moto.sns.models", "Subscription", "private_key"),
+    ("moto.rds.models", "RDSBackend", "db_cluster_options"),
+    ("moto.emr.models", "ElasticMapReduceBackend", "_get_instance_type_names"),
+)
+
+
+def _clear_model_caches() -> None:
+    for module_name, class_name, method in _MODEL_CACHES:
+        function = getattr(getattr(sys.modules.get(module_name), class_name, None), method, None)
+        if hasattr(function, "cache_clear"):
+            function.cache_clear()  # type: ignore[union-attr]

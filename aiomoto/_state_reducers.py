@@ -1,0 +1,351 @@
+"""How to pickle the parts of Moto's state that a plain pickle gets wrong or refuses.
+
+:func:`dispatch_table` gives ``aiomoto._state_copy``'s pickler a reducer for
+each such type (merged over :data:`copyreg.dispatch_table`, which a
+pickler's own table replaces):
+
+- locks, conditions and events come back new, in the same state; a lock held
+  by someone else means work under way, and is refused;
+- S3's ``_VersionedKeyStore`` keeps every version and delete marker (its
+  ``items()`` yields only the latest), dict subclasses whose constructor needs
+  arguments (SSM's ``ParameterDict``) are rebuilt without calling it, and a
+  ``defaultdict`` made with a lambda gets an equivalent picklable factory;
+- a ``WeakValueDictionary`` (Lambda's by-ARN index) keeps its values in the
+  same object graph, so lookups find the restored objects;
+- private and public keys of ``cryptography`` travel as DER bytes;
+- a thread (Batch jobs, DynamoDB exports and imports are threads) that has
+  finished comes back as a thread object that is not alive; one still running
+  is refused;
+- the address generator of an EC2 subnet (in the subnet in older Moto, in a
+  method cache in newer) resumes where it was.
+
+A reducer that refuses raises :class:`Refused`, which the caller reports
+as a ``SnapshotError`` naming the service.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import inspect
+import ipaddress
+import threading
+import types
+import weakref
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["Refused", "dispatch_table", "loading_subnets", "prime_subnets"]
+
+_Reduced = tuple[Any, ...]
+
+
+class Refused(Exception):
+    """A part of the state that cannot be copied; the message says why."""
+
+
+def dispatch_table() -> dict[type, Callable[[Any], Any]]:
+    """Reducers for every type above (the thread classes loaded right now included)."""
+    table: dict[type, Callable[[Any], Any]] = dict(copyreg.dispatch_table)
+    table.update(_fixed_reducers())
+    for cls in _subclasses(threading.Thread):
+        table[cls] = _reduce_thread
+    return table
+
+
+def _fixed_reducers() -> dict[type, Callable[[Any], Any]]:
+    table: dict[type, Callable[[Any], Any]] = {
+        type(threading.Lock()): _reduce_lock,
+        type(threading.RLock()): _reduce_rlock,
+        threading.Condition: _reduce_condition,
+        threading.Event: _reduce_event,
+        weakref.WeakValueDictionary: _reduce_weak_values,
+        defaultdict: _reduce_defaultdict,
+        types.GeneratorType: _reduce_generator,
+    }
+    try:
+        from moto.s3.utils import _VersionedKeyStore
+    except ImportError:  # pragma: no cover - every supported Moto has it
+        pass
+    else:
+        table[_VersionedKeyStore] = _reduce_dict_subclass
+    try:
+        from moto.ssm.models import ParameterDict
+    except ImportError:  # pragma: no cover - every supported Moto has it
+        pass
+    else:
+        table[ParameterDict] = _reduce_dict_subclass
+    table.update(_key_reducers())
+    subnet = _cached_subnet_class()
+    if subnet is not None:
+        table[subnet] = _reduce_subnet
+    return table
+
+
+def _subclasses(cls: type) -> Iterator[type]:
+    yield cls
+    sub: type
+    for sub in cls.__subclasses__():
+        yield from _subclasses(sub)
+
+
+# Locks, conditions, events ----------------------------------------------------
+
+
+def _reduce_lock(lock: Any) -> _Reduced:
+    if lock.locked():
+        raise Refused("a lock is held: work is under way in another thread")
+    return (threading.Lock, ())
+
+
+def _reduce_rlock(lock: Any) -> _Reduced:
+    if not lock.acquire(blocking=False):
+        raise Refused("a lock is held: work is under way in another thread")
+    lock.release()
+    return (threading.RLock, ())
+
+
+def _reduce_condition(cond: threading.Condition) -> _Reduced:
+    return (threading.Condition, (cond._lock,))  # type: ignore[attr-defined]
+
+
+def _reduce_event(event: threading.Event) -> _Reduced:
+    return (_new_event, (event.is_set(),))
+
+
+def _new_event(is_set: bool) -> threading.Event:
+    event = threading.Event()
+    if is_set:
+        event.set()
+    return event
+
+
+# Mappings ---------------------------------------------------------------------
+
+
+def _reduce_dict_subclass(mapping: dict[Any, Any]) -> _Reduced:
+    # dict.items, not the subclass's own: _VersionedKeyStore's yields only
+    # the latest version of each key.
+    factory = getattr(mapping, "default_factory", None)
+    state = (list(dict.items(mapping)), vars(mapping), factory)
+    return (copyreg.__newobj__, (type(mapping),), state, None, None, _fill_mapping)  # type: ignore[attr-defined]
+
+
+def _fill_mapping(mapping: Any, state: tuple[Any, ...]) -> None:
+    items, attributes, factory = state
+    dict.update(mapping, items)
+    vars(mapping).update(attributes)
+    if factory is not None:
+        mapping.default_factory = factory
+
+
+def _reduce_defaultdict(mapping: defaultdict[Any, Any]) -> _Reduced:
+    factory = mapping.default_factory
+    if factory is not None and getattr(factory, "__name__", "") == "<lambda>":
+        factory = _equivalent_factory(factory)
+    return (defaultdict, (factory,), None, None, iter(dict.items(mapping)))
+
+
+def _equivalent_factory(factory: Callable[[], Any]) -> Callable[[], Any]:
+    # Moto makes some stores with defaultdict(lambda: {}) or
+    # defaultdict(lambda: defaultdict(dict)); a lambda cannot be pickled by
+    # name, so use a named factory that makes the same thing.
+    sample = factory()
+    if type(sample) is dict and not sample:
+        return dict
+    if type(sample) is defaultdict and sample.default_factory is dict and not sample:
+        return _defaultdict_of_dicts
+    raise Refused(f"a defaultdict whose factory is a lambda ({factory.__qualname__})")
+
+
+def _defaultdict_of_dicts() -> defaultdict[Any, dict[Any, Any]]:
+    return defaultdict(dict)
+
+
+def _reduce_weak_values(mapping: weakref.WeakValueDictionary[Any, Any]) -> _Reduced:
+    return (_new_weak_values, (dict(mapping.items()),))
+
+
+def _new_weak_values(items: dict[Any, Any]) -> weakref.WeakValueDictionary[Any, Any]:
+    return weakref.WeakValueDictionary(items)
+
+
+# Keys -------------------------------------------------------------------------
+
+
+def _key_reducers() -> dict[type, Callable[[Any], Any]]:
+    try:
+        from cryptography.hazmat.bindings._rust import openssl
+    except ImportError:  # pragma: no cover - Moto requires cryptography
+        return {}
+    table: dict[type, Callable[[Any], Any]] = {}
+    for module_name in ("rsa", "ec", "ed25519", "ed448", "dsa", "x25519", "x448"):
+        module = getattr(openssl, module_name, None)
+        for name in dir(module):
+            cls = getattr(module, name)
+            if isinstance(cls, type) and name.endswith("PrivateKey"):
+                table[cls] = _reduce_private_key
+            elif isinstance(cls, type) and name.endswith("PublicKey"):
+                table[cls] = _reduce_public_key
+    return table
+
+
+def _reduce_private_key(key: Any) -> _Reduced:
+    from cryptography.hazmat.primitives import serialization
+
+    der = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return (_load_private_key, (der,))
+
+
+def _load_private_key(der: bytes) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        # The key was checked when it was made; checking an RSA key again
+        # costs milliseconds per restore.
+        return serialization.load_der_private_key(der, None, unsafe_skip_rsa_key_validation=True)
+    except TypeError:  # pragma: no cover - cryptography < 39 has no such argument
+        return serialization.load_der_private_key(der, None)
+
+
+def _reduce_public_key(key: Any) -> _Reduced:
+    from cryptography.hazmat.primitives import serialization
+
+    der = key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return (serialization.load_der_public_key, (der,))
+
+
+# Threads ----------------------------------------------------------------------
+
+#: The attributes ``threading.Thread.__init__`` sets (not the model's data).
+_THREAD_ATTRIBUTES = frozenset(vars(threading.Thread()))
+
+
+def _reduce_thread(thread: threading.Thread) -> _Reduced:
+    if thread.is_alive():
+        raise Refused(
+            f"background work is still running in a thread ({type(thread).__qualname__} "
+            f"{thread.name!r}); let it finish first"
+        )
+    state = {k: v for k, v in vars(thread).items() if k not in _THREAD_ATTRIBUTES}
+    return (copyreg.__newobj__, (type(thread),), state, None, None, _fill_thread)  # type: ignore[attr-defined]
+
+
+def _fill_thread(thread: threading.Thread, state: dict[str, Any]) -> None:
+    # A new thread object that was never started: is_alive() is False, as
+    # it was for the finished one, on every Python version.
+    threading.Thread.__init__(thread)
+    vars(thread).update(state)
+
+
+# Address generators -------------------------------------------------------------
+
+#: Generators of addresses that can be resumed: name -> offset of its stop
+#: past the broadcast address.
+_ADDRESS_GENERATORS = {
+    ipaddress._BaseNetwork.hosts.__code__: 0,
+    ipaddress._BaseNetwork.__iter__.__code__: 1,
+}
+
+
+def _reduce_generator(gen: types.GeneratorType[Any, Any, Any]) -> _Reduced:
+    return (_addresses, _generator_position(gen))
+
+
+def _generator_position(gen: types.GeneratorType[Any, Any, Any]) -> tuple[Any, int, int]:
+    """``(address class, next value, stop)`` of an address generator."""
+    code = gen.gi_code
+    if code is _addresses.__code__:
+        frame = gen.gi_frame
+        if frame is None:  # finished
+            return (ipaddress.IPv4Address, 0, 0)
+        local = frame.f_locals
+        start = local["x"] + 1 if "x" in local else local["start"]
+        return (local["address_class"], start, local["stop"])
+    if code not in _ADDRESS_GENERATORS:
+        raise Refused(f"a generator ({code.co_name}) is part of the state")
+    state = inspect.getgeneratorstate(gen)
+    if state == inspect.GEN_CLOSED:
+        return (ipaddress.IPv4Address, 0, 0)
+    local = gen.gi_frame.f_locals  # type: ignore[union-attr]
+    network = local["self"]
+    first = int(network.network_address) + 1 - _ADDRESS_GENERATORS[code]
+    stop = int(network.broadcast_address) + _ADDRESS_GENERATORS[code]
+    start = local["x"] + 1 if state == inspect.GEN_SUSPENDED else first
+    return (network._address_class, start, stop)
+
+
+def _addresses(address_class: Any, start: int, stop: int) -> Iterator[Any]:
+    """Yield the addresses from ``start`` up to ``stop`` (excluded)."""
+    for x in range(start, stop):
+        yield address_class(x)
+
+
+def _cached_subnet_class() -> type | None:
+    # Moto >= 5.1.x (after 5.1.2) keeps a subnet's address generator in a
+    # functools.cache on Subnet._base_avail_ip_iterator; 5.1.2 keeps it in
+    # the subnet's _subnet_ip_generator attribute (handled as a generator).
+    try:
+        from moto.ec2.models.subnets import Subnet
+    except ImportError:  # pragma: no cover - every supported Moto has it
+        return None
+    cached = getattr(Subnet, "_base_avail_ip_iterator", None)
+    return Subnet if hasattr(cached, "cache_clear") else None
+
+
+#: Subnets being unpickled, with where their generator resumes.
+_loaded_subnets: list[tuple[Any, tuple[Any, int, int] | None]] | None = None
+
+
+def _reduce_subnet(subnet: Any) -> _Reduced:
+    position = None
+    generator = subnet._base_avail_ip_iterator()  # the cached one, or a new one
+    if isinstance(generator, types.GeneratorType):
+        position = _generator_position(generator)
+    return (copyreg.__newobj__, (type(subnet),), (vars(subnet), position), None, None, _fill_subnet)  # type: ignore[attr-defined]
+
+
+def _fill_subnet(subnet: Any, state: tuple[dict[str, Any], Any]) -> None:
+    attributes, position = state
+    vars(subnet).update(attributes)
+    if _loaded_subnets is not None:
+        _loaded_subnets.append((subnet, position))
+
+
+@contextmanager
+def loading_subnets() -> Iterator[list[tuple[Any, Any]]]:
+    """While unpickling: collect the subnets loaded, for :func:`prime_subnets`."""
+    global _loaded_subnets
+    _loaded_subnets = []
+    try:
+        yield _loaded_subnets
+    finally:
+        _loaded_subnets = None
+
+
+def prime_subnets(loaded: list[tuple[Any, Any]]) -> None:
+    """Empty the subnets' generator cache, then resume each loaded subnet's generator."""
+    subnet_class = _cached_subnet_class()
+    if subnet_class is None:
+        return
+    # The cache holds every subnet it has seen: clearing it also lets the
+    # subnets of the state being replaced go.
+    subnet_class._base_avail_ip_iterator.cache_clear()  # type: ignore[attr-defined]
+    for subnet, position in loaded:
+        if position is None:
+            continue
+        generator = subnet._base_avail_ip_iterator()
+        _address_class, start, stop = position
+        if start >= stop:
+            for _ in generator:  # it had handed out every address
+                pass
+            continue
+        for _ in range(start - _generator_position(generator)[1]):
+            next(generator)

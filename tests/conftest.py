@@ -18,12 +18,19 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
 import aiomoto
+import aiomoto.mock
+import aiomoto.snapshots
 from aiomoto import MotoServer, _activation
 
 # The plugin is loaded here rather than through its entry point (disabled by
 # "-p no:aiomoto" in setup.cfg) so that coverage, which starts after entry
 # points load, measures it; test_pytest_plugin.py checks the entry point.
 pytest_plugins = ("aiomoto.pytest_plugin",)
+
+# pytester unloads the modules a run imported, while the package keeps the
+# names it handed out (aiomoto.mock_aws): imported here, aiomoto.mock and
+# aiomoto.snapshots stay one module each, so a Snapshot made through one name
+# is the Snapshot class that mock_aws(state=...) checks for.
 
 # aioboto3 pins aiobotocore 2.25.x, so only some matrix cells install it; in
 # the others its tests are left out entirely rather than reported as skipped.

@@ -27,7 +27,10 @@ from __future__ import annotations
 
 import copyreg
 import inspect
+import io
 import ipaddress
+import sys
+import tempfile
 import threading
 import types
 import weakref
@@ -64,23 +67,36 @@ def _fixed_reducers() -> dict[type, Callable[[Any], Any]]:
         defaultdict: _reduce_defaultdict,
         types.GeneratorType: _reduce_generator,
     }
-    try:
-        from moto.s3.utils import _VersionedKeyStore
-    except ImportError:  # pragma: no cover - every supported Moto has it
-        pass
-    else:
-        table[_VersionedKeyStore] = _reduce_dict_subclass
-    try:
-        from moto.ssm.models import ParameterDict
-    except ImportError:  # pragma: no cover - every supported Moto has it
-        pass
-    else:
-        table[ParameterDict] = _reduce_dict_subclass
+    # Only modules already loaded can have made objects of their types.
+    for module, name in _DICT_SUBCLASSES:
+        cls = _loaded(module, name)
+        if cls is not None:
+            table[cls] = _reduce_dict_subclass
+    s3_key = _loaded("moto.s3.models", "FakeKey")
+    if s3_key is not None and isinstance(getattr(s3_key, "__getstate__", None), types.FunctionType):
+        table[s3_key] = _reduce_s3_key
     table.update(_key_reducers())
     subnet = _cached_subnet_class()
     if subnet is not None:
         table[subnet] = _reduce_subnet
     return table
+
+
+#: Dict subclasses to fill with ``dict.update``: S3's _VersionedKeyStore
+#: (see above), SSM's ParameterDict (its constructor needs arguments),
+#: DynamoDB's LimitedSizeDict (its __setitem__ re-sums the item's size for
+#: every attribute, quadratic in the number of attributes).
+_DICT_SUBCLASSES = (
+    ("moto.s3.utils", "_VersionedKeyStore"),
+    ("moto.ssm.models", "ParameterDict"),
+    ("moto.dynamodb.models.dynamo_type", "LimitedSizeDict"),
+)
+
+
+def _loaded(module: str, name: str) -> type | None:
+    """The class ``name`` of ``module`` if that module is loaded."""
+    found = getattr(sys.modules.get(module), name, None)
+    return found if isinstance(found, type) else None
 
 
 def _subclasses(cls: type) -> Iterator[type]:
@@ -169,6 +185,35 @@ def _reduce_weak_values(mapping: weakref.WeakValueDictionary[Any, Any]) -> _Redu
 
 def _new_weak_values(items: dict[Any, Any]) -> weakref.WeakValueDictionary[Any, Any]:
     return weakref.WeakValueDictionary(items)
+
+
+# S3 bodies --------------------------------------------------------------------
+
+
+def _reduce_s3_key(key: Any) -> _Reduced:
+    # Moto's own __getstate__ says what to keep (the body as bytes);
+    # _fill_s3_key puts it back without writing it out again.
+    return (copyreg.__newobj__, (type(key),), key.__getstate__(), None, None, _fill_s3_key)  # type: ignore[attr-defined]
+
+
+def _fill_s3_key(key: Any, state: dict[str, Any]) -> None:
+    value = state["value"]
+    if isinstance(value, str):  # Moto keeps "" for a key whose body was closed
+        value = value.encode()
+    vars(key).update({k: v for k, v in state.items() if k != "value"})
+    buffer = tempfile.SpooledTemporaryFile(max_size=key._max_buffer_size)  # noqa: SIM115 - the key owns it
+    if isinstance(getattr(buffer, "_file", None), io.BytesIO):
+        # The body is read far more often than written: hand the buffer the
+        # bytes themselves (a BytesIO shares them until written to) instead
+        # of copying them, or writing them to a temporary file when they are
+        # larger than Moto's in-memory size. A later write rolls over to a
+        # file as Moto's would.
+        buffer._file = io.BytesIO(value)
+    else:  # pragma: no cover - every supported Python has _file
+        buffer.write(value)
+    key._value_buffer = buffer
+    key.contentsize = len(value)
+    key.lock = threading.Lock()
 
 
 # Keys -------------------------------------------------------------------------
@@ -292,12 +337,9 @@ def _cached_subnet_class() -> type | None:
     # Moto >= 5.1.x (after 5.1.2) keeps a subnet's address generator in a
     # functools.cache on Subnet._base_avail_ip_iterator; 5.1.2 keeps it in
     # the subnet's _subnet_ip_generator attribute (handled as a generator).
-    try:
-        from moto.ec2.models.subnets import Subnet
-    except ImportError:  # pragma: no cover - every supported Moto has it
-        return None
-    cached = getattr(Subnet, "_base_avail_ip_iterator", None)
-    return Subnet if hasattr(cached, "cache_clear") else None
+    subnet = _loaded("moto.ec2.models.subnets", "Subnet")
+    cached = getattr(subnet, "_base_avail_ip_iterator", None)
+    return subnet if hasattr(cached, "cache_clear") else None
 
 
 #: Subnets being unpickled, with where their generator resumes.

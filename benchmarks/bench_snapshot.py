@@ -7,21 +7,35 @@
    and restore / build (target <= 0.02; capture target <= 50 ms).
 2. A small state (1 bucket, 1 table, 10 items): the time to restore it
    (target <= 1 ms).
+3. 100 tests that each start from the rich state: seeded once with
+   ``setUpAWSState`` (unittest) or a session-scoped ``aws_state`` fixture
+   (pytest), against the same unittest tests each building it in ``setUp``
+   (target <= 0.05). Each test reads from S3 and DynamoDB and sends an SQS
+   message. Wall time of running the tests (the one build of the seeded
+   state included; pytest's start-up and collection left out).
 
-Each figure is the median of several runs (this machine's speed drifts).
-Run: ``python benchmarks/bench_snapshot.py [--builds N] [--restores N]``.
+Each figure in 1 and 2 is the median of several runs (this machine's speed
+drifts). Run: ``python benchmarks/bench_snapshot.py [--builds N]
+[--restores N] [--tests N]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import statistics
+import sys
+import tempfile
+import textwrap
 import time
+import unittest
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 
 import aiomoto
 from aiomoto import _state_copy
@@ -170,10 +184,106 @@ def _build_time(build: Callable[[], None], builds: int) -> float:
     return statistics.median(times)
 
 
+def one_test() -> None:
+    """What each of the seeded or building tests does with the rich state."""
+    s3 = _client("s3")
+    assert s3.get_object(Bucket="rich-a", Key="k1")["Body"].read() == b"small body 1"
+    ddb = _client("dynamodb")
+    assert "Item" in ddb.get_item(TableName="table0", Key={"pk": {"S": "item1"}})
+    sqs = _client("sqs")
+    url = sqs.get_queue_url(QueueName="rich-standard")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="from a test")
+
+
+def _unittest_seconds(base: type[unittest.TestCase], tests: int) -> float:
+    methods = {f"test_{i:03d}": lambda self: one_test() for i in range(tests)}
+    case = type(base.__name__, (base,), methods)
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(case)
+    start = time.perf_counter()
+    result = unittest.TextTestRunner(stream=io.StringIO()).run(suite)
+    seconds = time.perf_counter() - start
+    if not result.wasSuccessful() or result.testsRun != tests:
+        raise SystemExit(f"{base.__name__}: {result.errors + result.failures}")
+    return seconds
+
+
+class _Seeded(aiomoto.MockAWSTestCase):
+    @classmethod
+    def setUpAWSState(cls) -> None:
+        build_rich_state()
+
+
+class _Building(aiomoto.MockAWSTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        build_rich_state()
+
+
+_PYTEST_FILE = """
+import pytest
+from aiomoto import mock_aws
+from bench_snapshot import build_rich_state, one_test
+
+@pytest.fixture(scope="session")
+def aws_state():
+    with mock_aws() as mock:
+        build_rich_state()
+        return mock.snapshot()
+
+@pytest.mark.parametrize("number", range({tests}))
+def test_seeded(aws, number):
+    one_test()
+"""
+
+
+class _RunTimer:
+    """A pytest plugin that times the test loop: every test's setup, call and teardown."""
+
+    seconds = 0.0
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Any:
+        start = time.perf_counter()
+        try:
+            return (yield)
+        finally:
+            self.seconds = time.perf_counter() - start
+
+
+def _pytest_seconds(tests: int) -> float:
+    timer = _RunTimer()
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        ini = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
+        (root / "pytest.ini").write_text(ini)
+        (root / "test_seeded.py").write_text(textwrap.dedent(_PYTEST_FILE.format(tests=tests)))
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        code = pytest.main(
+            [
+                str(root),
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "no:randomly",
+                "-c",
+                str(root / "pytest.ini"),
+                "-W",
+                "ignore::pytest.PytestAssertRewriteWarning",
+            ],
+            plugins=[timer],
+        )
+        sys.path.pop(0)
+    if code != 0:
+        raise SystemExit(f"the pytest run failed ({code})")
+    return timer.seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--builds", type=int, default=3, help="builds of the rich state to time")
     parser.add_argument("--restores", type=int, default=30, help="captures/restores to time")
+    parser.add_argument("--tests", type=int, default=100, help="tests per seeded/building run")
     args = parser.parse_args()
 
     build = _build_time(build_rich_state, args.builds)
@@ -194,6 +304,17 @@ def main() -> None:
         small_restore = _median(args.restores * 10, lambda: _state_copy.restore(small))
     print(f"small state: {len(small) / 1024:.1f} KiB pickled")
     print(f"  restore                {small_restore * 1000:8.3f} ms   (target <= 1 ms)")
+
+    building = _unittest_seconds(_Building, args.tests)
+    seeded = _unittest_seconds(_Seeded, args.tests)
+    with_pytest = _pytest_seconds(args.tests)
+    print(f"{args.tests} tests starting from the rich state (running the tests):")
+    print(f"  each building it in setUp        {building:8.2f} s")
+    print(f"  seeded with setUpAWSState        {seeded:8.2f} s   ratio {seeded / building:.4f}")
+    print(
+        f"  seeded with aws_state (pytest)   {with_pytest:8.2f} s   ratio "
+        f"{with_pytest / building:.4f}   (target <= 0.05)"
+    )
 
 
 if __name__ == "__main__":

@@ -6,12 +6,14 @@ and has its own tests; these use S3 and DynamoDB as examples of state.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
 import pickle
 import subprocess
 import sys
+import threading
 import unittest
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,8 +30,10 @@ from aiomoto import (
     Snapshot,
     SnapshotError,
     _activation,
+    _gate,
     _state_copy,
     mock_aws,
+    server,
     snapshots,
 )
 from tests.conftest import PATIENCE, AioClientFactory
@@ -451,6 +455,40 @@ def test_a_state_that_fails_to_restore_in_server_mode_stops_the_server(
     assert not _activation.is_active()
     assert _activation.server_session() is None
     assert "AWS_ENDPOINT_URL" not in os.environ
+
+
+def test_a_server_this_process_runs_answers_inside_the_snapshot_gate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    entered: list[str] = []
+
+    @contextlib.contextmanager
+    def recording() -> Iterator[None]:
+        entered.append(threading.current_thread().name)
+        yield
+
+    with mock_aws(server_mode=True):
+        monkeypatch.setattr(_gate, "moto_call", recording)
+        bucket_names()
+    assert entered  # in the server's request threads, not this one
+    assert threading.current_thread().name not in entered
+
+
+class _Body(list[bytes]):
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_the_gated_server_app_closes_the_body_it_read() -> None:
+    body = _Body([b"a", b"b"])
+    assert server._gated(lambda environ, start_response: body)({}, None) == [b"a", b"b"]
+    assert body.closed
+
+
+def test_the_gated_server_app_takes_a_body_without_close() -> None:
+    assert server._gated(lambda environ, start_response: iter([b"a"]))({}, None) == [b"a"]
 
 
 @pytest.fixture

@@ -143,7 +143,7 @@ class _MockAWSBase(unittest.TestCase):
                 f"{cls.__name__}.{hook}() builds its state in a mock_aws of its own, "
                 f"but the mock_aws entered at {active[0].where} is still active. Each "
                 f"test of a class with {hook}() must run in an outermost mock: exit that "
-                f"one first (a class decorated with @mock_aws needs no {hook})."
+                f"one first, and do not also decorate the class with @mock_aws."
             )
         return MockAWS(**cls.mock_aws_options)
 

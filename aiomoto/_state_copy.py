@@ -62,9 +62,10 @@ from typing import Any
 
 from moto.core.base_backend import AccountSpecificBackend, BackendDict
 from moto.core.model_instances import model_data
+from moto.moto_api._internal import mock_random
 
 from aiomoto import _gate
-from aiomoto._state_reducers import Refused, dispatch_table, loading_subnets, prime_subnets
+from aiomoto._state_reducers import Refused, dispatch_table, prime_subnets, take_loaded_subnets
 from aiomoto.exceptions import SnapshotError
 
 __all__ = ["capture", "restore"]
@@ -117,6 +118,7 @@ def restore(data: bytes) -> None:
     ``SnapshotError`` if ``data`` cannot be loaded (the live state is then
     left as it was).
     """
+    _wait_for_background_work()
     with _gate.exclusive():
         tracked = {cls: cls.instances_tracked for cls in _model_classes()}
         for cls in tracked:
@@ -124,9 +126,10 @@ def restore(data: bytes) -> None:
             # registry then holds exactly the restored models.
             cls.instances_tracked = []
         try:
-            with loading_subnets() as subnets:
-                unpickler = pickle.Unpickler(io.BytesIO(data))
-                parts = [unpickler.load() for _ in range(unpickler.load())]
+            take_loaded_subnets()  # any left by a failed restore
+            unpickler = pickle.Unpickler(io.BytesIO(data))
+            parts = [unpickler.load() for _ in range(unpickler.load())]
+            subnets = take_loaded_subnets()
         except Exception as exc:
             for cls, instances in tracked.items():
                 cls.instances_tracked = instances
@@ -170,9 +173,10 @@ def _location(bd: BackendDict[Any]) -> tuple[str, str]:
 
 
 def _put_backends(parts: list[tuple[tuple[str, str], dict[str, Any], dict[str, Any]]]) -> None:
-    # Account backends are reused when the snapshot has the same one
-    # (same id): Moto's region cache is keyed by them, and would otherwise
-    # keep the replaced ones, and their state, alive.
+    # An account's dict of region backends is refilled in place when the
+    # snapshot has the same one (same id): Moto's region cache, and anything
+    # else holding it, then sees the restored state. Every replaced one is
+    # emptied, so that nothing holding it keeps old state alive.
     live_accounts: dict[str, AccountSpecificBackend[Any]] = {}
     for bd in _instances():
         for account in bd.values():
@@ -180,7 +184,7 @@ def _put_backends(parts: list[tuple[tuple[str, str], dict[str, Any], dict[str, A
             dict.clear(account)
         dict.clear(bd)
         for name, value in vars(bd).items():
-            if name not in _BACKEND_DICT_ATTRIBUTES and isinstance(value, (dict, list)):
+            if name not in _BACKEND_DICT_ATTRIBUTES and isinstance(value, dict):
                 value.clear()
     instances = []
     for (module, attribute), accounts, indexes in parts:
@@ -195,8 +199,6 @@ def _put_backends(parts: list[tuple[tuple[str, str], dict[str, Any], dict[str, A
             current = getattr(bd, name, None)
             if isinstance(current, dict) and isinstance(value, dict):
                 _refill(current, value)
-            elif isinstance(current, list) and isinstance(value, list):
-                current[:] = value
             else:
                 setattr(bd, name, value)
         instances.append(bd)
@@ -217,56 +219,39 @@ def _all_backends() -> Iterator[Any]:
 # State outside the backends ------------------------------------------------------
 
 
-def _outside_state() -> dict[str, Any]:
-    from moto.moto_api import state_manager
-    from moto.moto_api._internal import mock_random
+#: Dicts Moto keeps outside its backends: (module, object, attribute).
+_OUTSIDE_DICTS = (
+    ("moto.moto_api", "state_manager", "_transitions"),
+    ("moto.utilities.id_generator", "moto_id_manager", "_custom_ids"),
+    # A class attribute in Moto > 5.1.2; 5.1.2 has none.
+    ("moto.securityhub.models", "SecurityHubBackend", "_org_configs"),
+)
 
-    state: dict[str, Any] = {
-        "random": mock_random.getstate(),
-        "transitions": state_manager._transitions,
-    }
-    manager = _id_manager()
-    if manager is not None:
-        state["custom_ids"] = manager._custom_ids
-    hub = _security_hub()
-    if hub is not None:
-        state["securityhub_org_configs"] = hub._org_configs
+
+def _outside_state() -> dict[str, Any]:
+    state: dict[str, Any] = {"random": mock_random.getstate()}
+    for key, live in _outside_dicts():
+        state[key] = live
     return state
 
 
 def _put_outside_state(state: dict[str, Any]) -> None:
-    from moto.moto_api import state_manager
-    from moto.moto_api._internal import mock_random
-
     mock_random.setstate(state["random"])
-    _refill(state_manager._transitions, state["transitions"])
-    manager = _id_manager()
-    if manager is not None:
-        _refill(manager._custom_ids, state.get("custom_ids", {}))
-    hub = _security_hub()
-    if hub is not None:
-        _refill(hub._org_configs, state.get("securityhub_org_configs", {}))
+    for key, live in _outside_dicts():
+        _refill(live, state.get(key, {}))
+
+
+def _outside_dicts() -> Iterator[tuple[str, dict[Any, Any]]]:
+    """``(key, the live dict)`` of each of :data:`_OUTSIDE_DICTS` that is loaded."""
+    for module, name, attribute in _OUTSIDE_DICTS:
+        live = getattr(getattr(sys.modules.get(module), name, None), attribute, None)
+        if isinstance(live, dict):
+            yield f"{module}.{name}.{attribute}", live
 
 
 def _refill(live: dict[Any, Any], value: dict[Any, Any]) -> None:
     live.clear()
     live.update(value)
-
-
-def _id_manager() -> Any:
-    try:
-        from moto.utilities.id_generator import moto_id_manager
-    except ImportError:  # pragma: no cover - every supported Moto has it
-        return None
-    return moto_id_manager
-
-
-def _security_hub() -> Any:
-    # Moto > 5.1.2 keeps SecurityHub's organisation configuration on the
-    # class; 5.1.2 has no such attribute. Only look if SecurityHub is loaded.
-    module = sys.modules.get("moto.securityhub.models")
-    hub = getattr(module, "SecurityHubBackend", None)
-    return hub if isinstance(getattr(hub, "_org_configs", None), dict) else None
 
 
 def _model_classes() -> Iterator[Any]:

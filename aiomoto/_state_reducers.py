@@ -36,10 +36,9 @@ import types
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["Refused", "dispatch_table", "loading_subnets", "prime_subnets"]
+__all__ = ["Refused", "dispatch_table", "prime_subnets", "take_loaded_subnets"]
 
 _Reduced = tuple[Any, ...]
 
@@ -68,29 +67,15 @@ def _fixed_reducers() -> dict[type, Callable[[Any], Any]]:
         types.GeneratorType: _reduce_generator,
     }
     # Only modules already loaded can have made objects of their types.
-    for module, name in _DICT_SUBCLASSES:
+    for module, name, reducer in _MOTO_TYPES:
         cls = _loaded(module, name)
         if cls is not None:
-            table[cls] = _reduce_dict_subclass
-    s3_key = _loaded("moto.s3.models", "FakeKey")
-    if s3_key is not None and isinstance(getattr(s3_key, "__getstate__", None), types.FunctionType):
-        table[s3_key] = _reduce_s3_key
+            table[cls] = reducer
     table.update(_key_reducers())
     subnet = _cached_subnet_class()
     if subnet is not None:
         table[subnet] = _reduce_subnet
     return table
-
-
-#: Dict subclasses to fill with ``dict.update``: S3's _VersionedKeyStore
-#: (see above), SSM's ParameterDict (its constructor needs arguments),
-#: DynamoDB's LimitedSizeDict (its __setitem__ re-sums the item's size for
-#: every attribute, quadratic in the number of attributes).
-_DICT_SUBCLASSES = (
-    ("moto.s3.utils", "_VersionedKeyStore"),
-    ("moto.ssm.models", "ParameterDict"),
-    ("moto.dynamodb.models.dynamo_type", "LimitedSizeDict"),
-)
 
 
 def _loaded(module: str, name: str) -> type | None:
@@ -264,13 +249,20 @@ def _reduce_public_key(key: Any) -> _Reduced:
     der = key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    return (serialization.load_der_public_key, (der,))
+    return (_load_public_key, (der,))
+
+
+def _load_public_key(der: bytes) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization.load_der_public_key(der)
 
 
 # Threads ----------------------------------------------------------------------
 
-#: The attributes ``threading.Thread.__init__`` sets (not the model's data).
-_THREAD_ATTRIBUTES = frozenset(vars(threading.Thread()))
+#: What ``threading.Thread.__init__`` sets to run a thread, which a new
+#: thread object gets afresh (its name and daemon flag are kept).
+_THREAD_ATTRIBUTES = frozenset(vars(threading.Thread())) - {"_name", "_daemonic"}
 
 
 def _reduce_thread(thread: threading.Thread) -> _Reduced:
@@ -342,8 +334,9 @@ def _cached_subnet_class() -> type | None:
     return subnet if hasattr(cached, "cache_clear") else None
 
 
-#: Subnets being unpickled, with where their generator resumes.
-_loaded_subnets: list[tuple[Any, tuple[Any, int, int] | None]] | None = None
+#: Subnets unpickled since :func:`take_loaded_subnets` last ran, with
+#: where their generator resumes.
+_loaded_subnets: list[tuple[Any, tuple[Any, int, int] | None]] = []
 
 
 def _reduce_subnet(subnet: Any) -> _Reduced:
@@ -357,19 +350,14 @@ def _reduce_subnet(subnet: Any) -> _Reduced:
 def _fill_subnet(subnet: Any, state: tuple[dict[str, Any], Any]) -> None:
     attributes, position = state
     vars(subnet).update(attributes)
-    if _loaded_subnets is not None:
-        _loaded_subnets.append((subnet, position))
+    _loaded_subnets.append((subnet, position))
 
 
-@contextmanager
-def loading_subnets() -> Iterator[list[tuple[Any, Any]]]:
-    """While unpickling: collect the subnets loaded, for :func:`prime_subnets`."""
-    global _loaded_subnets
-    _loaded_subnets = []
-    try:
-        yield _loaded_subnets
-    finally:
-        _loaded_subnets = None
+def take_loaded_subnets() -> list[tuple[Any, Any]]:
+    """The subnets unpickled since the last call (for :func:`prime_subnets`)."""
+    taken = list(_loaded_subnets)
+    _loaded_subnets.clear()
+    return taken
 
 
 def prime_subnets(loaded: list[tuple[Any, Any]]) -> None:
@@ -391,3 +379,16 @@ def prime_subnets(loaded: list[tuple[Any, Any]]) -> None:
             continue
         for _ in range(start - _generator_position(generator)[1]):
             next(generator)
+
+
+#: Moto's own types that need a reducer: (module, class, reducer). Dict
+#: subclasses are filled with ``dict.update``: S3's _VersionedKeyStore (its
+#: items() yields only the latest versions), SSM's ParameterDict (its
+#: constructor needs arguments), DynamoDB's LimitedSizeDict (its
+#: __setitem__ re-sums the item's size for every attribute).
+_MOTO_TYPES: tuple[tuple[str, str, Callable[[Any], Any]], ...] = (
+    ("moto.s3.utils", "_VersionedKeyStore", _reduce_dict_subclass),
+    ("moto.ssm.models", "ParameterDict", _reduce_dict_subclass),
+    ("moto.dynamodb.models.dynamo_type", "LimitedSizeDict", _reduce_dict_subclass),
+    ("moto.s3.models", "FakeKey", _reduce_s3_key),
+)

@@ -1,4 +1,4 @@
-"""Capture and restore of Moto's whole state: exact, through API calls, three rounds in a row.
+"""Capture and restore of S3, DynamoDB, SQS, SNS and Kinesis: exact, three rounds in a row.
 
 Each scenario seeds some state, takes a snapshot, then three times over
 changes the state, restores the snapshot, and checks through the API that
@@ -8,65 +8,21 @@ scenario runs with boto3 and with aiobotocore (each HTTP backend) clients.
 
 from __future__ import annotations
 
-import inspect
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
 
-import boto3
 import pytest
 
-from aiomoto import _state_copy, mock_aws
 from tests.conftest import AioClientFactory
-
-Call = Callable[..., Awaitable[Any]]
-Clients = Callable[[str], Awaitable[Call]]
-Context = dict[str, Any]
-Step = Callable[[Clients, Context], Awaitable[None]]
-
-REGION = "us-east-1"
-ACCOUNT = "123456789012"
-
-
-@asynccontextmanager
-async def sync_clients() -> AsyncIterator[Clients]:
-    async def clients(service: str) -> Call:
-        client = boto3.client(service, region_name=REGION)
-
-        async def call(operation: str, **params: Any) -> Any:
-            return getattr(client, operation)(**params)
-
-        return call
-
-    yield clients
-
-
-@asynccontextmanager
-async def async_clients(aio_client: AioClientFactory) -> AsyncIterator[Clients]:
-    async with AsyncExitStack() as stack:
-
-        async def clients(service: str) -> Call:
-            client = await stack.enter_async_context(aio_client(service))
-
-            async def call(operation: str, **params: Any) -> Any:
-                return await getattr(client, operation)(**params)
-
-            return call
-
-        yield clients
-
-
-async def three_rounds(clients: Clients, seed: Step, mutate: Step, check: Step) -> None:
-    """Seed, snapshot, then three times: mutate, restore, check."""
-    context: Context = {}
-    await seed(clients, context)
-    data = _state_copy.capture()
-    for _ in range(3):
-        await mutate(clients, context)
-        _state_copy.restore(data)
-        await check(clients, context)
-
+from tests.state_copy_harness import (
+    ACCOUNT,
+    REGION,
+    Clients,
+    Context,
+    Scenario,
+    read_body,
+    run_with_aiobotocore,
+    run_with_boto3,
+)
 
 # -- S3 ---------------------------------------------------------------------------
 
@@ -130,18 +86,13 @@ async def s3_check(clients: Clients, context: Context) -> None:
     assert [m["VersionId"] for m in listing["DeleteMarkers"]] == [context["marker"]]
     for i, version in enumerate(context["versions"]):
         body = await s3("get_object", Bucket="versions", Key="k", VersionId=version)
-        assert await _read(body["Body"]) == b"v%d" % i
+        assert await read_body(body["Body"]) == b"v%d" % i
     tags = (await s3("get_bucket_tagging", Bucket="versions"))["TagSet"]
     assert tags == [{"Key": "t", "Value": "1"}]
     policy = json.loads((await s3("get_bucket_policy", Bucket="versions"))["Policy"])
     assert policy["Statement"][0]["Resource"] == "arn:aws:s3:::versions/*"
     parts = await s3("list_parts", Bucket="versions", Key="mp", UploadId=context["upload"])
     assert [p["Size"] for p in parts["Parts"]] == [5 * 1024 * 1024]
-
-
-async def _read(body: Any) -> bytes:
-    data = body.read()
-    return bytes(await data if inspect.isawaitable(data) else data)
 
 
 # -- DynamoDB ---------------------------------------------------------------------
@@ -284,24 +235,85 @@ async def sqs_check(clients: Clients, context: Context) -> None:
     assert bodies == ["a", "b", "c"]
 
 
-SCENARIOS: dict[str, tuple[Step, Step, Step]] = {
+# -- SNS --------------------------------------------------------------------------
+
+
+async def sns_seed(clients: Clients, context: Context) -> None:
+    sqs = await clients("sqs")
+    context["url"] = (await sqs("create_queue", QueueName="inbox"))["QueueUrl"]
+    sns = await clients("sns")
+    context["topic"] = (await sns("create_topic", Name="news"))["TopicArn"]
+    await sns(
+        "subscribe",
+        TopicArn=context["topic"],
+        Protocol="sqs",
+        Endpoint=f"arn:aws:sqs:{REGION}:{ACCOUNT}:inbox",
+    )
+
+
+async def sns_mutate(clients: Clients, context: Context) -> None:
+    sns = await clients("sns")
+    await sns("delete_topic", TopicArn=context["topic"])
+    sqs = await clients("sqs")
+    await sqs("delete_queue", QueueUrl=context["url"])
+
+
+async def sns_check(clients: Clients, context: Context) -> None:
+    sns = await clients("sns")
+    await sns("publish", TopicArn=context["topic"], Message="after restore")
+    sqs = await clients("sqs")
+    received = await sqs("receive_message", QueueUrl=context["url"], MaxNumberOfMessages=10)
+    assert [json.loads(m["Body"])["Message"] for m in received["Messages"]] == ["after restore"]
+    for message in received["Messages"]:
+        await sqs("delete_message", QueueUrl=context["url"], ReceiptHandle=message["ReceiptHandle"])
+
+
+# -- Kinesis ----------------------------------------------------------------------
+
+
+async def kinesis_seed(clients: Clients, context: Context) -> None:
+    kinesis = await clients("kinesis")
+    await kinesis("create_stream", StreamName="s", ShardCount=1)
+    for i in range(3):
+        await kinesis("put_record", StreamName="s", Data=b"r%d" % i, PartitionKey="p")
+
+
+async def kinesis_mutate(clients: Clients, context: Context) -> None:
+    kinesis = await clients("kinesis")
+    await kinesis("put_record", StreamName="s", Data=b"later", PartitionKey="p")
+    await kinesis("create_stream", StreamName="added", ShardCount=1)
+
+
+async def kinesis_check(clients: Clients, context: Context) -> None:
+    kinesis = await clients("kinesis")
+    assert (await kinesis("list_streams"))["StreamNames"] == ["s"]
+    shard = (await kinesis("describe_stream", StreamName="s"))["StreamDescription"]["Shards"][0]
+    iterator = await kinesis(
+        "get_shard_iterator",
+        StreamName="s",
+        ShardId=shard["ShardId"],
+        ShardIteratorType="TRIM_HORIZON",
+    )
+    records = (await kinesis("get_records", ShardIterator=iterator["ShardIterator"]))["Records"]
+    assert [r["Data"] for r in records] == [b"r0", b"r1", b"r2"]
+
+
+SCENARIOS: dict[str, Scenario] = {
     "s3": (s3_seed, s3_mutate, s3_check),
     "dynamodb": (dynamodb_seed, dynamodb_mutate, dynamodb_check),
     "sqs": (sqs_seed, sqs_mutate, sqs_check),
+    "sns": (sns_seed, sns_mutate, sns_check),
+    "kinesis": (kinesis_seed, kinesis_mutate, kinesis_check),
 }
 
 
 @pytest.mark.parametrize("service", SCENARIOS)
 async def test_restore_puts_back_what_boto3_built(service: str) -> None:
-    async with mock_aws():
-        async with sync_clients() as clients:
-            await three_rounds(clients, *SCENARIOS[service])
+    await run_with_boto3(SCENARIOS[service])
 
 
 @pytest.mark.parametrize("service", SCENARIOS)
 async def test_restore_puts_back_what_aiobotocore_built(
     service: str, aio_client: AioClientFactory
 ) -> None:
-    async with mock_aws():
-        async with async_clients(aio_client) as clients:
-            await three_rounds(clients, *SCENARIOS[service])
+    await run_with_aiobotocore(SCENARIOS[service], aio_client)

@@ -15,6 +15,7 @@ truncated or damaged file, or one that is not a snapshot is refused with a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -48,12 +49,18 @@ _CHECKED = {"moto": "Moto", "aiomoto": "aiomoto", "python": "Python"}
 
 def current_versions() -> dict[str, str]:
     """The versions this process runs, as a snapshot records them."""
-    return {
-        "moto": version("moto"),
-        "aiomoto": __version__,
-        "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "botocore": botocore.__version__,
-    }
+    return dict(_versions())
+
+
+@functools.cache
+def _versions() -> tuple[tuple[str, str], ...]:
+    # Read once: installed versions do not change under a running process.
+    return (
+        ("moto", version("moto")),
+        ("aiomoto", __version__),
+        ("python", f"{platform.python_implementation()} {platform.python_version()}"),
+        ("botocore", botocore.__version__),
+    )
 
 
 class Snapshot:

@@ -14,7 +14,9 @@
    message, through clients made once for all tests (a test that makes
    its own three boto3 clients adds some 40 ms to both sides). Wall time
    of running the tests, the one build of the seeded state included and
-   pytest's start-up and collection left out.
+   pytest's start-up and collection left out. For scale it also times the
+   same test bodies run one after another in one mock, without isolation:
+   what a test costs that neither builds nor restores.
 
 Each figure in 1 and 2 is the median of several runs (this machine's speed
 drifts). Run: ``python benchmarks/bench_snapshot.py [--builds N]
@@ -233,6 +235,15 @@ class _Building(aiomoto.MockAWSTestCase):
         build_rich_state()
 
 
+def _unisolated_seconds(tests: int) -> float:
+    with aiomoto.mock_aws():
+        build_rich_state()
+        start = time.perf_counter()
+        for _ in range(tests):
+            one_test()
+        return time.perf_counter() - start
+
+
 _PYTEST_FILE = """
 import pytest
 from aiomoto import mock_aws
@@ -322,6 +333,7 @@ def main() -> None:
     building = _unittest_seconds(_Building, args.tests)
     seeded = _unittest_seconds(_Seeded, args.tests)
     with_pytest = _pytest_seconds(args.tests)
+    bodies = _unisolated_seconds(args.tests)
     print(f"{args.tests} tests starting from the rich state (running the tests):")
     print(f"  each building it in setUp        {building:8.2f} s")
     print(f"  seeded with setUpAWSState        {seeded:8.2f} s   ratio {seeded / building:.4f}")
@@ -329,6 +341,7 @@ def main() -> None:
         f"  seeded with aws_state (pytest)   {with_pytest:8.2f} s   ratio "
         f"{with_pytest / building:.4f}   (target <= 0.05)"
     )
+    print(f"  the bodies alone, not isolated   {bodies:8.2f} s   ratio {bodies / building:.4f}")
 
 
 if __name__ == "__main__":

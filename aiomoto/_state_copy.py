@@ -61,6 +61,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from moto.core.base_backend import AccountSpecificBackend, BackendDict
+from moto.core.common_models import CloudFormationModel
 from moto.core.model_instances import model_data
 from moto.moto_api._internal import mock_random
 
@@ -77,6 +78,10 @@ _BACKGROUND_WAIT = 5.0
 _BACKEND_DICT_ATTRIBUTES = frozenset(
     {"backend", "service_name", "_use_boto3_regions", "_additional_regions", "_id"}
 )
+
+#: The class attribute in which Moto registers each model made: renamed
+#: after Moto 5.1.2, which calls it ``instances``.
+_TRACKED = "instances_tracked" if hasattr(CloudFormationModel, "instances_tracked") else "instances"
 
 #: Where each backend dict lives (id -> (module, attribute)); they live forever.
 _locations: dict[int, tuple[str, str]] = {}
@@ -120,11 +125,11 @@ def restore(data: bytes) -> None:
     """
     _wait_for_background_work()
     with _gate.exclusive():
-        tracked = {cls: cls.instances_tracked for cls in _model_classes()}
+        tracked = {cls: getattr(cls, _TRACKED) for cls in _model_classes()}
         for cls in tracked:
             # Unpickling a model registers it (BaseModel.__new__): the new
             # registry then holds exactly the restored models.
-            cls.instances_tracked = []
+            setattr(cls, _TRACKED, [])
         try:
             take_loaded_subnets()  # any left by a failed restore
             unpickler = pickle.Unpickler(io.BytesIO(data))
@@ -132,7 +137,7 @@ def restore(data: bytes) -> None:
             subnets = take_loaded_subnets()
         except Exception as exc:
             for cls, instances in tracked.items():
-                cls.instances_tracked = instances
+                setattr(cls, _TRACKED, instances)
             raise SnapshotError(f"the snapshot cannot be restored: {exc}") from exc
         _dispose_bodies(tracked)
         outside, backend_parts = parts[0], parts[1:]

@@ -218,6 +218,8 @@ async def sqs_check(clients: Clients, context: Context) -> None:
         "receive_message",
         QueueUrl=context["url"],
         MaxNumberOfMessages=10,
+        # Moto 5.1.2 reads the older name of the parameter.
+        AttributeNames=["ApproximateReceiveCount"],
         MessageSystemAttributeNames=["ApproximateReceiveCount"],
     )
     assert [m["Body"] for m in received["Messages"]] == ["waiting"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import ipaddress
 import os
 import sys
@@ -500,23 +501,35 @@ def test_an_s3_key_whose_body_was_closed_comes_back_empty() -> None:
         assert s3_backends[ACCOUNT]["aws"].buckets["bkt"].keys["k"].value == b""
 
 
+def _addresses_of(subnet: Any) -> Any:
+    """The generator the subnet hands out addresses from."""
+    cached = getattr(subnet, "_base_avail_ip_iterator", None)
+    # Moto > 5.1.2 keeps it in a method cache; 5.1.2 in an attribute.
+    return subnet._subnet_ip_generator if cached is None else cached()
+
+
+def _reset_addresses(subnet: Any) -> None:
+    if hasattr(subnet, "_base_avail_ip_iterator"):
+        type(subnet)._base_avail_ip_iterator.cache_clear()
+    else:
+        subnet._subnet_ip_generator = subnet.cidr.hosts()
+
+
 def test_a_subnet_that_handed_out_every_address_comes_back_exhausted() -> None:
     with mock_aws():
-        subnet = _default_subnet()
-        for _ in subnet._base_avail_ip_iterator():
+        for _ in _addresses_of(_default_subnet()):
             pass
         _state_copy.restore(_state_copy.capture())
-        assert list(_default_subnet()._base_avail_ip_iterator()) == []
+        assert list(_addresses_of(_default_subnet())) == []
 
 
 def test_a_single_address_subnet_keeps_its_address() -> None:
     with mock_aws():
         subnet = _default_subnet()
-        type(subnet)._base_avail_ip_iterator.cache_clear()
         subnet.cidr = ipaddress.ip_network("172.31.0.9/32")  # hosts() is then a list
+        _reset_addresses(subnet)
         _state_copy.restore(_state_copy.capture())
-        restored = _default_subnet()
-        assert [str(a) for a in restored._base_avail_ip_iterator()] == ["172.31.0.9"]
+        assert [str(a) for a in _addresses_of(_default_subnet())] == ["172.31.0.9"]
 
 
 def test_moto_modules_not_loaded_are_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -533,20 +546,26 @@ def test_moto_modules_not_loaded_are_left_alone(monkeypatch: pytest.MonkeyPatch)
     _state_copy._clear_model_caches()
 
 
-def test_securityhub_organisation_configuration_comes_back() -> None:
-    from moto.securityhub.models import SecurityHubBackend
+def test_dicts_moto_keeps_outside_its_backends_come_back() -> None:
+    # Two of those dicts live in modules a test may not have loaded yet.
+    for module in ("moto.securityhub.models", "moto.utilities.id_generator"):
+        importlib.import_module(module)
 
-    configs = SecurityHubBackend._org_configs
-    saved = dict(configs)
-    try:
-        with mock_aws():
-            configs["o-seeded"] = {"AutoEnable": True}
+    with mock_aws():
+        lives = dict(_state_copy._outside_dicts())
+        saved = {key: dict(live) for key, live in lives.items()}
+        try:
+            for key, live in lives.items():
+                live["aiomoto-seeded"] = key
             data = _state_copy.capture()
-            configs.clear()
+            for live in lives.values():
+                live.clear()
             _state_copy.restore(data)
-            assert configs == {**saved, "o-seeded": {"AutoEnable": True}}
-    finally:
-        _refill(configs, saved)
+            assert all(live["aiomoto-seeded"] == key for key, live in lives.items())
+        finally:
+            for key, live in lives.items():
+                _refill(live, saved[key])
+        assert "moto.utilities.id_generator.moto_id_manager._custom_ids" in lives
 
 
 def _refill(live: dict[Any, Any], value: dict[Any, Any]) -> None:

@@ -4,46 +4,58 @@
 the very buckets and queues that S3 and SQS hold, so they stay one object
 each); :func:`restore` unpickles a fresh copy and puts it into the SAME
 module-level objects Moto's code looks its backends up in. Both hold the
-gate (``aiomoto._gate``) alone, so no Moto call answers from half of each
-state. How each awkward type is pickled is in ``aiomoto._state_reducers``.
+gate (``aiomoto._gate``) alone, so no Moto call answers from parts of two
+states. How each awkward type is pickled is in ``aiomoto._state_reducers``.
 
 What IS captured:
 
-- every backend of every service that has been used, in every account and
-  region (each module-level ``BackendDict``, refilled in place), with the
-  extra indexes some of them keep: S3's global bucket-name index, the
-  master accounts of Organizations;
+- every backend of every service used so far, in every account and region
+  (each module-level ``BackendDict``, refilled in place; a service first
+  used after the capture is emptied by a restore), with the indexes some
+  keep beside them: S3's global bucket-name index, Organizations' master
+  accounts;
 - S3: every version and delete marker, tags, policies, multipart uploads in
-  progress with their parts, bodies of any size (bodies above Moto's
-  in-memory buffer are written to a new temporary file on restore);
-- SQS messages (in flight, receive counts, FIFO order and deduplication
-  ids), SNS subscriptions, DynamoDB items, indexes and streams, Lambda
-  functions and their by-ARN index, KMS and Cognito keys (as DER bytes),
-  SSM parameter versions and tags, threads' locks, conditions and events
-  (new and in the same state), Batch jobs and DynamoDB exports/imports that
-  have finished;
-- EC2: the cross-region registries of VPC, peering and transit gateway
-  backends are rebuilt for the restored backends, and each subnet's
-  address generator resumes where it was (the next instance gets the
-  address it would have got);
-- Moto's random generator (``moto.moto_api._internal.mock_random``): IDs made
-  after each restore are the same;
-- transitions set with Moto's ``state_manager``, custom IDs registered with
+  progress and their parts, bodies of any size (a restored body stays in
+  memory until it is next written);
+- SQS messages (in flight, receive counts, FIFO order, deduplication ids),
+  SNS topics and subscriptions, DynamoDB tables, items, indexes and
+  streams, Lambda functions and their by-ARN index, KMS keys (RSA and EC
+  keys as DER bytes), Cognito pools, users and keys, SSM parameter versions
+  and tags, Secrets Manager versions and stages, and so on: whatever a
+  backend holds, pickled as it is;
+- locks, conditions and events inside the state (new, in the same state);
+  threads inside the state that have finished (Batch jobs, DynamoDB exports
+  and imports), as thread objects that are not alive;
+- EC2: each subnet's address generator resumes where it was (the next
+  instance gets the address it would have got), and the cross-region
+  registries of VPC, peering and transit gateway backends name the
+  restored backends;
+- Moto's random generator (``mock_random``): IDs made after each restore are
+  the same;
+- transitions set with Moto's ``state_manager``, custom IDs set with
   ``moto_id_manager``, SecurityHub's organisation configuration (a class
-  attribute, in Moto versions that have it);
-- Moto's model registry (``instances_tracked``) holds exactly the restored
-  models (models deleted before the capture are not kept).
+  attribute in Moto after 5.1.2);
+- Moto's model registry (``instances_tracked``, ``instances`` in Moto 5.1.2)
+  holds exactly the restored models.
 
 What is NOT captured:
 
-- work running in a thread at capture time (a Batch job, a DynamoDB export
-  or import, an SWF timer, a CloudFormation custom resource, a Step
-  Functions execution): ``capture`` waits for Moto's own threads for up to
-  :data:`_BACKGROUND_WAIT` seconds, then raises ``SnapshotError``;
-- anything outside Moto's memory: Docker containers (Lambda invocations,
-  Batch), files Moto wrote elsewhere, a Moto server in another process;
-- Moto's settings, environment variables and configuration
-  (``mock_aws(config=...)``), faults, stubs and call histories of aiomoto;
+- work still running in a thread (a Batch job, a DynamoDB export or
+  import, an SWF timer, a CloudFormation custom resource, a Step Functions
+  execution): ``capture`` and ``restore`` first wait up to
+  :data:`_BACKGROUND_WAIT` seconds for Moto's threads, then ``capture``
+  raises ``SnapshotError`` for one still running inside the state;
+- anything outside this process's memory: Docker containers (Lambda
+  invocations, Batch), a Moto server in another process;
+- settings, environment variables, Moto's config (``mock_aws(config=)``),
+  and aiomoto's faults, stubs and call histories;
+- models Moto deleted but still listed in its registry (only what the
+  backends hold is kept), and Moto's caches keyed by models (SNS's
+  per-subscription signing key is made again when next needed);
+- references your code holds to Moto's objects: they keep pointing at the
+  state that was replaced;
+- requests answered by a Moto server's own threads, unless its WSGI
+  application is wrapped with ``aiomoto._gate.gated_wsgi``;
 - an object of a type that cannot be pickled: ``capture`` raises
   ``SnapshotError`` naming the service and the reason, never a partial copy.
 """
@@ -267,18 +279,22 @@ def _model_classes() -> Iterator[Any]:
 # Fix-ups after a restore ------------------------------------------------------------
 
 
+#: Moto modules whose threads serve requests rather than do a model's work.
+_SERVING_MODULES = ("moto.moto_server", "moto.server", "moto.moto_proxy")
+
+
 def _wait_for_background_work() -> None:
     deadline = time.monotonic() + _BACKGROUND_WAIT
     for thread in threading.enumerate():
-        if type(thread).__module__.startswith("moto.") or _runs_moto_code(thread):
+        if thread is not threading.current_thread() and _does_moto_work(thread):
             thread.join(max(0.0, deadline - time.monotonic()))
 
 
-def _runs_moto_code(thread: threading.Thread) -> bool:
+def _does_moto_work(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is (or runs) Moto code other than a server's."""
     target = getattr(thread, "_target", None)
-    return getattr(target, "__module__", None) is not None and str(target.__module__).startswith(
-        "moto."
-    )
+    module = str(getattr(target, "__module__", None) or type(thread).__module__)
+    return module.startswith("moto.") and not module.startswith(_SERVING_MODULES)
 
 
 def _dispose_bodies(tracked: dict[Any, list[Any]]) -> None:

@@ -189,6 +189,32 @@ def test_capture_waits_for_a_dynamodb_export_and_keeps_it() -> None:
         assert described["ExportStatus"] == "COMPLETED"
 
 
+def test_capture_waits_for_moto_threads_only_so_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_state_copy, "_BACKGROUND_WAIT", 0.0)
+    release = threading.Event()
+    namespace = {"__module__": "moto.dynamodb.fake", "run": lambda self: release.wait()}
+    busy = type("Export", (threading.Thread,), namespace)()
+    with mock_aws():
+        busy.start()
+        try:
+            assert _state_copy._does_moto_work(busy)
+            _state_copy.capture()  # returns, though the thread still runs
+            assert busy.is_alive()
+        finally:
+            release.set()
+            busy.join()
+
+
+def test_threads_of_moto_servers_and_of_other_code_are_not_waited_for() -> None:
+    def thread_of(module: str) -> threading.Thread:
+        return type("T", (threading.Thread,), {"__module__": module})()
+
+    assert not _state_copy._does_moto_work(thread_of("moto.moto_server.threaded_moto_server"))
+    assert not _state_copy._does_moto_work(thread_of("werkzeug.serving"))
+    assert not _state_copy._does_moto_work(threading.Thread(target=gc.collect))
+    assert _state_copy._does_moto_work(thread_of("moto.batch.models"))
+
+
 # -- Values that need a reducer ---------------------------------------------------------------
 
 
@@ -571,3 +597,26 @@ def test_dicts_moto_keeps_outside_its_backends_come_back() -> None:
 def _refill(live: dict[Any, Any], value: dict[Any, Any]) -> None:
     live.clear()
     live.update(value)
+
+
+def test_a_gated_wsgi_app_waits_while_the_gate_is_held() -> None:
+    outcome: list[str] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
+        outcome.append("answered")
+        yield b"body"
+
+    started = threading.Event()
+    bodies: list[list[bytes]] = []
+
+    def request() -> None:
+        started.set()
+        bodies.append(list(_gate.gated_wsgi(app)({}, None)))
+
+    with _gate.exclusive():
+        worker = threading.Thread(target=request)
+        worker.start()
+        started.wait()
+        outcome.append("exclusive")
+    worker.join()
+    assert (outcome, bodies) == (["exclusive", "answered"], [[b"body"]])

@@ -68,7 +68,6 @@ import pickle
 import sys
 import threading
 import time
-import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -77,8 +76,8 @@ from moto.core.common_models import CloudFormationModel
 from moto.core.model_instances import model_data
 from moto.moto_api._internal import mock_random
 
-from aiomoto import _gate
-from aiomoto._state_reducers import Refused, dispatch_table, prime_subnets, take_loaded_subnets
+from aiomoto import _gate, _state_ec2
+from aiomoto._state_reducers import Refused, dispatch_table
 from aiomoto.exceptions import SnapshotError
 
 __all__ = ["capture", "restore"]
@@ -110,7 +109,7 @@ def capture() -> bytes:
     with _gate.exclusive():
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = dispatch_table()
+        pickler.dispatch_table = {**dispatch_table(), **_state_ec2.reducers()}
         parts: list[tuple[str, Any]] = [("moto", _outside_state())]
         parts += [(bd.service_name, _backend_part(bd)) for bd in list(_instances())]
         pickler.dump(len(parts))
@@ -143,10 +142,10 @@ def restore(data: bytes) -> None:
             # registry then holds exactly the restored models.
             setattr(cls, _TRACKED, [])
         try:
-            take_loaded_subnets()  # any left by a failed restore
+            _state_ec2.take_loaded_subnets()  # any left by a failed restore
             unpickler = pickle.Unpickler(io.BytesIO(data))
             parts = [unpickler.load() for _ in range(unpickler.load())]
-            subnets = take_loaded_subnets()
+            subnets = _state_ec2.take_loaded_subnets()
         except Exception as exc:
             for cls, instances in tracked.items():
                 setattr(cls, _TRACKED, instances)
@@ -155,8 +154,8 @@ def restore(data: bytes) -> None:
         outside, backend_parts = parts[0], parts[1:]
         _put_backends(backend_parts)
         _put_outside_state(outside)
-        _fix_ec2_registries()
-        prime_subnets(subnets)
+        _state_ec2.fix_registries(_all_backends())
+        _state_ec2.prime_subnets(subnets)
         _clear_model_caches()
 
 
@@ -304,33 +303,6 @@ def _dispose_bodies(tracked: dict[Any, list[Any]]) -> None:
         if cls.__module__ == "moto.s3.models" and cls.__name__ in ("FakeKey", "FakeMultipart"):
             for instance in instances:
                 instance.dispose()
-
-
-#: EC2's registries of backends, for lookups across regions and accounts:
-#: (module, class, attribute).
-_EC2_REGISTRIES = (
-    ("moto.ec2.models.vpcs", "VPCBackend", "vpc_refs"),
-    ("moto.ec2.models.vpc_peering_connections", "VPCPeeringConnectionBackend", "vpc_pcx_refs"),
-    (
-        "moto.ec2.models.transit_gateway_attachments",
-        "TransitGatewayAttachmentBackend",
-        "backend_refs",
-    ),
-)
-
-
-def _fix_ec2_registries() -> None:
-    # Unpickled backends are not registered (their __init__ is not run), and
-    # the registry still names the replaced ones until a gc cycle collects them.
-    for module_name, class_name, attribute in _EC2_REGISTRIES:
-        owner = getattr(sys.modules.get(module_name), class_name, None)
-        registry = getattr(owner, attribute, None)
-        if owner is None or not isinstance(registry, dict):
-            continue
-        registry.clear()
-        for backend in _all_backends():
-            if isinstance(backend, owner):
-                registry[type(backend)].add(weakref.ref(backend))
 
 
 #: Method caches keyed by model objects, which would keep replaced state

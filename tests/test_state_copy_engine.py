@@ -559,16 +559,16 @@ def test_a_single_address_subnet_keeps_its_address() -> None:
 
 
 def test_moto_modules_not_loaded_are_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    from aiomoto import _state_reducers
+    from aiomoto import _state_ec2, _state_reducers
 
     for name in ("moto.s3.models", "moto.ec2.models.subnets", "moto.sns.models"):
         monkeypatch.delitem(sys.modules, name, raising=False)
-    for module, _class, _attribute in _state_copy._EC2_REGISTRIES:
+    for module, _class, _attribute in _state_ec2._REGISTRIES:
         monkeypatch.delitem(sys.modules, module, raising=False)
-    table = _state_reducers.dispatch_table()
+    table = {**_state_reducers.dispatch_table(), **_state_ec2.reducers()}
     assert not {c.__module__ for c in table} & {"moto.s3.models", "moto.ec2.models.subnets"}
-    _state_reducers.prime_subnets([])
-    _state_copy._fix_ec2_registries()
+    _state_ec2.prime_subnets([])
+    _state_ec2.fix_registries([])
     _state_copy._clear_model_caches()
 
 

@@ -136,10 +136,11 @@ def restore(data: bytes) -> None:
     """
     _wait_for_background_work()
     with _gate.exclusive():
+        # Unpickling a model registers it (BaseModel.__new__): with new,
+        # empty registries, they then hold exactly the restored models.
         tracked = {cls: getattr(cls, _TRACKED) for cls in _model_classes()}
+        tracked = {cls: instances for cls, instances in tracked.items() if instances}
         for cls in tracked:
-            # Unpickling a model registers it (BaseModel.__new__): the new
-            # registry then holds exactly the restored models.
             setattr(cls, _TRACKED, [])
         try:
             _state_ec2.take_loaded_subnets()  # any left by a failed restore

@@ -39,26 +39,37 @@ _exclusive = False
 _depth = threading.local()
 
 
-@contextmanager
-def moto_call() -> Iterator[None]:
-    """Run one Moto call; waits while a capture or restore holds the gate."""
-    global _calls
-    depth = getattr(_depth, "n", 0)
-    with _cond:
-        # A nested call in a thread that is already inside one must pass:
-        # the exclusive holder waits for that thread's outer call.
-        while _exclusive and depth == 0:
-            _cond.wait()
-        _calls += 1
-    _depth.n = depth + 1
-    try:
-        yield
-    finally:
-        _depth.n = depth
+class _MotoCall:
+    """The context of one Moto call (a class: this runs on every request)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        global _calls
+        depth = getattr(_depth, "n", 0)
+        with _cond:
+            # A nested call in a thread that is already inside one must pass:
+            # the exclusive holder waits for that thread's outer call.
+            while _exclusive and depth == 0:
+                _cond.wait()
+            _calls += 1
+        _depth.n = depth + 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _calls
+        _depth.n -= 1
         with _cond:
             _calls -= 1
-            if _calls == 0:
+            if _calls == 0 and _exclusive:
                 _cond.notify_all()
+
+
+_MOTO_CALL = _MotoCall()
+
+
+def moto_call() -> _MotoCall:
+    """Use as ``with moto_call():`` around one Moto call; waits while the gate is held."""
+    return _MOTO_CALL
 
 
 @contextmanager

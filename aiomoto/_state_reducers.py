@@ -11,7 +11,8 @@ pickler's own table replaces):
   arguments (SSM's ``ParameterDict``) are rebuilt without calling it, and a
   ``defaultdict`` made with a lambda gets an equivalent picklable factory;
 - a ``WeakValueDictionary`` (Lambda's by-ARN index) keeps its values in the
-  same object graph, so lookups find the restored objects;
+  same object graph, so lookups find the restored objects; a weak proxy
+  (ElasticBeanstalk's) points at the restored object, not at a copy of it;
 - private and public keys of ``cryptography`` travel as DER bytes;
 - a thread (Batch jobs, DynamoDB exports and imports are threads) that has
   finished comes back as a thread object that is not alive; one still running
@@ -60,6 +61,8 @@ def _fixed_reducers() -> dict[type, Callable[[Any], Any]]:
         threading.Condition: _reduce_condition,
         threading.Event: _reduce_event,
         weakref.WeakValueDictionary: _reduce_weak_values,
+        weakref.ProxyType: _reduce_proxy,
+        weakref.CallableProxyType: _reduce_proxy,
         defaultdict: _reduce_defaultdict,
     }
     # Only modules already loaded can have made objects of their types.
@@ -163,6 +166,27 @@ def _reduce_weak_values(mapping: weakref.WeakValueDictionary[Any, Any]) -> _Redu
 
 def _new_weak_values(items: dict[Any, Any]) -> weakref.WeakValueDictionary[Any, Any]:
     return weakref.WeakValueDictionary(items)
+
+
+def _reduce_proxy(proxy: Any) -> _Reduced:
+    # A plain pickle asks the proxy how to reduce itself, which the proxy
+    # forwards to its object: it would come back as a copy, a second object.
+    # Any bound method's __self__ is the object itself (ElasticBeanstalk's
+    # environments hold their application, and applications their backend,
+    # this way).
+    try:
+        referent = proxy.__init__.__self__
+    except ReferenceError:
+        return (_dead_proxy, ())
+    return (weakref.proxy, (referent,))
+
+
+class _Gone:
+    """What a dead proxy pointed to."""
+
+
+def _dead_proxy() -> Any:
+    return weakref.proxy(_Gone())
 
 
 # S3 bodies --------------------------------------------------------------------

@@ -497,6 +497,35 @@ def test_a_second_exclusive_holder_waits_for_the_first() -> None:
 # -- Reducers, one by one ---------------------------------------------------------------------
 
 
+class Held:
+    """Something a weak proxy points at."""
+
+
+def test_weak_proxies_point_at_the_restored_object_itself(mocked: None) -> None:
+    held = Held()
+    restored = _round_trip({"held": held, "proxy": weakref.proxy(held)})
+    assert restored["proxy"].__init__.__self__ is restored["held"]
+
+
+def test_dead_weak_proxies_come_back_dead(mocked: None) -> None:
+    proxy = weakref.proxy(Held())
+    with pytest.raises(ReferenceError):
+        _round_trip(proxy).anything  # noqa: B018
+
+
+def test_elasticbeanstalk_environments_hold_their_restored_application() -> None:
+    from moto.elasticbeanstalk.models import eb_backends
+
+    with mock_aws():
+        eb = boto3.client("elasticbeanstalk", region_name=REGION)
+        eb.create_application(ApplicationName="app")
+        eb.create_environment(ApplicationName="app", EnvironmentName="env1")
+        _state_copy.restore(_state_copy.capture())
+        application = eb_backends[ACCOUNT][REGION].applications["app"]
+        environment = application.environments["env1"]
+        assert environment.application.__init__.__self__ is application
+
+
 def test_locks_and_conditions_come_back_free(mocked: None) -> None:
     restored = _round_trip(
         {"lock": threading.Lock(), "rlock": threading.RLock(), "cond": threading.Condition()}

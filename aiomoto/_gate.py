@@ -8,8 +8,7 @@ keeps new ones waiting until it is done, so that no answer is built from
 two states.
 
 A Moto server running in this process answers through its own threads, not
-through ``aiomoto._intercept``: :func:`gated_wsgi` puts its WSGI application
-behind the same gate.
+through ``aiomoto._intercept``: its application must pass the same gate.
 
 A thread already inside a call may start another (Moto answering one
 request may make another one): it passes without waiting, so a restore
@@ -19,16 +18,12 @@ that is waiting cannot deadlock it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from aiomoto.exceptions import SnapshotError
 
-__all__ = ["exclusive", "gated_wsgi", "moto_call"]
-
-#: A WSGI application: (environ, start_response) -> body chunks.
-WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
+__all__ = ["exclusive", "moto_call"]
 
 _cond = threading.Condition(threading.Lock())
 #: How many calls are under way.
@@ -94,14 +89,3 @@ def exclusive() -> Iterator[None]:
         with _cond:
             _exclusive = False
             _cond.notify_all()
-
-
-def gated_wsgi(app: WSGIApp) -> WSGIApp:
-    """``app`` answering each request inside :func:`moto_call`, body included."""
-
-    def answer(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        with moto_call():
-            # The body is built from Moto's state too: build it at the gate.
-            return list(app(environ, start_response))
-
-    return answer

@@ -54,8 +54,6 @@ What is NOT captured:
   per-subscription signing key is made again when next needed);
 - references your code holds to Moto's objects: they keep pointing at the
   state that was replaced;
-- requests answered by a Moto server's own threads, unless its WSGI
-  application is wrapped with ``aiomoto._gate.gated_wsgi``;
 - an object of a type that cannot be pickled: ``capture`` raises
   ``SnapshotError`` naming the service and the reason, never a partial copy.
 """

@@ -626,26 +626,3 @@ def test_dicts_moto_keeps_outside_its_backends_come_back() -> None:
 def _refill(live: dict[Any, Any], value: dict[Any, Any]) -> None:
     live.clear()
     live.update(value)
-
-
-def test_a_gated_wsgi_app_waits_while_the_gate_is_held() -> None:
-    outcome: list[str] = []
-
-    def app(environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
-        outcome.append("answered")
-        yield b"body"
-
-    started = threading.Event()
-    bodies: list[list[bytes]] = []
-
-    def request() -> None:
-        started.set()
-        bodies.append(list(_gate.gated_wsgi(app)({}, None)))
-
-    with _gate.exclusive():
-        worker = threading.Thread(target=request)
-        worker.start()
-        started.wait()
-        outcome.append("exclusive")
-    worker.join()
-    assert (outcome, bodies) == (["exclusive", "answered"], [[b"body"]])

@@ -47,6 +47,8 @@ What is NOT captured:
   raises ``SnapshotError`` for one still running inside the state;
 - anything outside this process's memory: Docker containers (Lambda
   invocations, Batch), a Moto server in another process;
+- Moto's own API backend (``moto_api``: its recorder), which is no
+  ``BackendDict``;
 - settings, environment variables, Moto's config (``mock_aws(config=)``),
   and aiomoto's faults, stubs and call histories;
 - models Moto deleted but still listed in its registry (only what the
@@ -145,12 +147,13 @@ def restore(data: bytes) -> None:
             unpickler = pickle.Unpickler(io.BytesIO(data))
             parts = [unpickler.load() for _ in range(unpickler.load())]
             subnets = _state_ec2.take_loaded_subnets()
+            outside = parts[0]
+            backend_parts = [(_backend_dict_at(*where), *rest) for where, *rest in parts[1:]]
         except Exception as exc:
             for cls, instances in tracked.items():
                 setattr(cls, _TRACKED, instances)
             raise SnapshotError(f"the snapshot cannot be restored: {exc}") from exc
         _dispose_bodies(tracked)
-        outside, backend_parts = parts[0], parts[1:]
         _put_backends(backend_parts)
         _put_outside_state(outside)
         _state_ec2.fix_registries(_all_backends())
@@ -187,7 +190,14 @@ def _location(bd: BackendDict[Any]) -> tuple[str, str]:
     return found
 
 
-def _put_backends(parts: list[tuple[tuple[str, str], dict[str, Any], dict[str, Any]]]) -> None:
+def _backend_dict_at(module: str, attribute: str) -> BackendDict[Any]:
+    found = getattr(importlib.import_module(module), attribute, None)
+    if not isinstance(found, BackendDict):
+        raise TypeError(f"{module}.{attribute} is not a dict of Moto backends")
+    return found
+
+
+def _put_backends(parts: list[tuple[BackendDict[Any], dict[str, Any], dict[str, Any]]]) -> None:
     # An account's dict of region backends is refilled in place when the
     # snapshot has the same one (same id): Moto's region cache, and anything
     # else holding it, then sees the restored state. Every replaced one is
@@ -202,8 +212,7 @@ def _put_backends(parts: list[tuple[tuple[str, str], dict[str, Any], dict[str, A
             if name not in _BACKEND_DICT_ATTRIBUTES and isinstance(value, dict):
                 value.clear()
     instances = []
-    for (module, attribute), accounts, indexes in parts:
-        bd = getattr(importlib.import_module(module), attribute)
+    for bd, accounts, indexes in parts:
         for account_id, account in accounts.items():
             live = live_accounts.get(account._id)
             if live is not None:

@@ -160,6 +160,15 @@ def test_bytes_that_are_not_a_snapshot_are_refused_and_leave_the_state(mocked: N
     assert [u.rsplit("/", 1)[1] for u in queues] == ["seed"]
 
 
+def test_a_snapshot_naming_backends_moto_does_not_have_is_refused(mocked: None) -> None:
+    data = _state_copy.capture()
+    renamed = data.replace(b"sqs_backends", b"xyz_backends")
+    with pytest.raises(SnapshotError, match=r"cannot be restored: .*xyz_backends is not a dict"):
+        _state_copy.restore(renamed)
+    queues = boto3.client("sqs", region_name=REGION).list_queues()["QueueUrls"]
+    assert [u.rsplit("/", 1)[1] for u in queues] == ["seed"]
+
+
 def test_capture_from_inside_a_moto_call_is_refused(mocked: None) -> None:
     with _gate.moto_call(), pytest.raises(SnapshotError, match="inside a Moto call"):
         _state_copy.capture()

@@ -94,8 +94,8 @@ _BACKEND_DICT_ATTRIBUTES = frozenset(
 #: after Moto 5.1.2, which calls it ``instances``.
 _TRACKED = "instances_tracked" if hasattr(CloudFormationModel, "instances_tracked") else "instances"
 
-#: Where each backend dict lives (id -> (module, attribute)); they live forever.
-_locations: dict[int, tuple[str, str]] = {}
+#: Where each backend dict lives: (module, attribute).
+_locations: dict[BackendDict[Any], tuple[str, str]] = {}
 
 
 def capture() -> bytes:
@@ -116,8 +116,6 @@ def capture() -> bytes:
         for service, part in parts:
             try:
                 pickler.dump(part)
-            except SnapshotError:  # pragma: no cover - reducers raise Refused
-                raise
             except Exception as exc:
                 reason = str(exc) if isinstance(exc, Refused) else f"{type(exc).__name__}: {exc}"
                 raise SnapshotError(
@@ -171,23 +169,24 @@ def _backend_part(bd: BackendDict[Any]) -> tuple[tuple[str, str], dict[str, Any]
 
 def _location(bd: BackendDict[Any]) -> tuple[str, str]:
     """``(module, attribute)`` where ``bd`` lives, so that another process finds it too."""
-    found = _locations.get(id(bd))
+    found = _locations.get(bd)
     if found is None:
-        modules = [sys.modules.get(bd.backend.__module__)]
-        modules += [m for name, m in list(sys.modules.items()) if name.startswith("moto.")]
-        for module in modules:
-            for attribute, value in list(vars(module).items()) if module else ():
-                if value is bd:
-                    found = _locations[id(bd)] = (module.__name__, attribute)  # type: ignore[union-attr]
-                    break
-            if found:
-                break
-        else:
-            raise SnapshotError(
-                f"the state of Moto's {bd.service_name!r} service cannot be captured: "
-                "its backends are not held by any module"
-            )
+        found = _locations[bd] = _find_location(bd)
     return found
+
+
+def _find_location(bd: BackendDict[Any]) -> tuple[str, str]:
+    # Usually beside its backend class; otherwise in some other Moto module.
+    modules = [sys.modules[bd.backend.__module__]]
+    modules += [m for name, m in list(sys.modules.items()) if name.startswith("moto.") and m]
+    for module in modules:
+        for attribute, value in list(vars(module).items()):
+            if value is bd:
+                return (module.__name__, attribute)
+    raise SnapshotError(
+        f"the state of Moto's {bd.service_name!r} service cannot be captured: "
+        "its backends are not held by any module"
+    )
 
 
 def _backend_dict_at(module: str, attribute: str) -> BackendDict[Any]:

@@ -7,6 +7,9 @@ or restore Moto's state) waits until the calls under way have answered and
 keeps new ones waiting until it is done, so that no answer is built from
 two states.
 
+A Moto server running in this process answers through its own threads, not
+through ``aiomoto._intercept``: its application must pass the same gate.
+
 A thread already inside a call may start another (Moto answering one
 request may make another one): it passes without waiting, so a restore
 that is waiting cannot deadlock it.
@@ -31,26 +34,37 @@ _exclusive = False
 _depth = threading.local()
 
 
-@contextmanager
-def moto_call() -> Iterator[None]:
-    """Run one Moto call; waits while a capture or restore holds the gate."""
-    global _calls
-    depth = getattr(_depth, "n", 0)
-    with _cond:
-        # A nested call in a thread that is already inside one must pass:
-        # the exclusive holder waits for that thread's outer call.
-        while _exclusive and depth == 0:
-            _cond.wait()
-        _calls += 1
-    _depth.n = depth + 1
-    try:
-        yield
-    finally:
-        _depth.n = depth
+class _MotoCall:
+    """The context of one Moto call (a class: this runs on every request)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        global _calls
+        depth = getattr(_depth, "n", 0)
+        with _cond:
+            # A nested call in a thread that is already inside one must pass:
+            # the exclusive holder waits for that thread's outer call.
+            while _exclusive and depth == 0:
+                _cond.wait()
+            _calls += 1
+        _depth.n = depth + 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _calls
+        _depth.n -= 1
         with _cond:
             _calls -= 1
-            if _calls == 0:
+            if _calls == 0 and _exclusive:
                 _cond.notify_all()
+
+
+_MOTO_CALL = _MotoCall()
+
+
+def moto_call() -> _MotoCall:
+    """Use as ``with moto_call():`` around one Moto call; waits while the gate is held."""
+    return _MOTO_CALL
 
 
 @contextmanager

@@ -4,46 +4,58 @@
 the very buckets and queues that S3 and SQS hold, so they stay one object
 each); :func:`restore` unpickles a fresh copy and puts it into the SAME
 module-level objects Moto's code looks its backends up in. Both hold the
-gate (``aiomoto._gate``) alone, so no Moto call answers from half of each
-state. How each awkward type is pickled is in ``aiomoto._state_reducers``.
+gate (``aiomoto._gate``) alone, so no Moto call answers from parts of two
+states. How each awkward type is pickled is in ``aiomoto._state_reducers``.
 
 What IS captured:
 
-- every backend of every service that has been used, in every account and
-  region (each module-level ``BackendDict``, refilled in place), with the
-  extra indexes some of them keep: S3's global bucket-name index, the
-  master accounts of Organizations;
+- every backend of every service used so far, in every account and region
+  (each module-level ``BackendDict``, refilled in place; a service first
+  used after the capture is emptied by a restore), with the indexes some
+  keep beside them: S3's global bucket-name index, Organizations' master
+  accounts;
 - S3: every version and delete marker, tags, policies, multipart uploads in
-  progress with their parts, bodies of any size (bodies above Moto's
-  in-memory buffer are written to a new temporary file on restore);
-- SQS messages (in flight, receive counts, FIFO order and deduplication
-  ids), SNS subscriptions, DynamoDB items, indexes and streams, Lambda
-  functions and their by-ARN index, KMS and Cognito keys (as DER bytes),
-  SSM parameter versions and tags, threads' locks, conditions and events
-  (new and in the same state), Batch jobs and DynamoDB exports/imports that
-  have finished;
-- EC2: the cross-region registries of VPC, peering and transit gateway
-  backends are rebuilt for the restored backends, and each subnet's
-  address generator resumes where it was (the next instance gets the
-  address it would have got);
-- Moto's random generator (``moto.moto_api._internal.mock_random``): IDs made
-  after each restore are the same;
-- transitions set with Moto's ``state_manager``, custom IDs registered with
+  progress and their parts, bodies of any size (a restored body stays in
+  memory until it is next written);
+- SQS messages (in flight, receive counts, FIFO order, deduplication ids),
+  SNS topics and subscriptions, DynamoDB tables, items, indexes and
+  streams, Lambda functions and their by-ARN index, KMS keys (RSA and EC
+  keys as DER bytes), Cognito pools, users and keys, SSM parameter versions
+  and tags, Secrets Manager versions and stages, and so on: whatever a
+  backend holds, pickled as it is;
+- locks, conditions and events inside the state (new, in the same state);
+  threads inside the state that have finished (Batch jobs, DynamoDB exports
+  and imports), as thread objects that are not alive;
+- EC2: each subnet's address generator resumes where it was (the next
+  instance gets the address it would have got), and the cross-region
+  registries of VPC, peering and transit gateway backends name the
+  restored backends;
+- Moto's random generator (``mock_random``): IDs made after each restore are
+  the same;
+- transitions set with Moto's ``state_manager``, custom IDs set with
   ``moto_id_manager``, SecurityHub's organisation configuration (a class
-  attribute, in Moto versions that have it);
-- Moto's model registry (``instances_tracked``) holds exactly the restored
-  models (models deleted before the capture are not kept).
+  attribute in Moto after 5.1.2);
+- Moto's model registry (``instances_tracked``, ``instances`` in Moto 5.1.2)
+  holds exactly the restored models.
 
 What is NOT captured:
 
-- work running in a thread at capture time (a Batch job, a DynamoDB export
-  or import, an SWF timer, a CloudFormation custom resource, a Step
-  Functions execution): ``capture`` waits for Moto's own threads for up to
-  :data:`_BACKGROUND_WAIT` seconds, then raises ``SnapshotError``;
-- anything outside Moto's memory: Docker containers (Lambda invocations,
-  Batch), files Moto wrote elsewhere, a Moto server in another process;
-- Moto's settings, environment variables and configuration
-  (``mock_aws(config=...)``), faults, stubs and call histories of aiomoto;
+- work still running in a thread (a Batch job, a DynamoDB export or
+  import, an SWF timer, a CloudFormation custom resource, a Step Functions
+  execution): ``capture`` and ``restore`` first wait up to
+  :data:`_BACKGROUND_WAIT` seconds for Moto's threads, then ``capture``
+  raises ``SnapshotError`` for one still running inside the state;
+- anything outside this process's memory: Docker containers (Lambda
+  invocations, Batch), a Moto server in another process;
+- Moto's own API backend (``moto_api``: its recorder), which is no
+  ``BackendDict``;
+- settings, environment variables, Moto's config (``mock_aws(config=)``),
+  and aiomoto's faults, stubs and call histories;
+- models Moto deleted but still listed in its registry (only what the
+  backends hold is kept), and Moto's caches keyed by models (SNS's
+  per-subscription signing key is made again when next needed);
+- references your code holds to Moto's objects: they keep pointing at the
+  state that was replaced;
 - an object of a type that cannot be pickled: ``capture`` raises
   ``SnapshotError`` naming the service and the reason, never a partial copy.
 """
@@ -56,16 +68,16 @@ import pickle
 import sys
 import threading
 import time
-import weakref
 from collections.abc import Iterator
 from typing import Any
 
 from moto.core.base_backend import AccountSpecificBackend, BackendDict
+from moto.core.common_models import CloudFormationModel
 from moto.core.model_instances import model_data
 from moto.moto_api._internal import mock_random
 
-from aiomoto import _gate
-from aiomoto._state_reducers import Refused, dispatch_table, prime_subnets, take_loaded_subnets
+from aiomoto import _gate, _state_ec2
+from aiomoto._state_reducers import Refused, dispatch_table
 from aiomoto.exceptions import SnapshotError
 
 __all__ = ["capture", "restore"]
@@ -78,8 +90,12 @@ _BACKEND_DICT_ATTRIBUTES = frozenset(
     {"backend", "service_name", "_use_boto3_regions", "_additional_regions", "_id"}
 )
 
-#: Where each backend dict lives (id -> (module, attribute)); they live forever.
-_locations: dict[int, tuple[str, str]] = {}
+#: The class attribute in which Moto registers each model made: renamed
+#: after Moto 5.1.2, which calls it ``instances``.
+_TRACKED = "instances_tracked" if hasattr(CloudFormationModel, "instances_tracked") else "instances"
+
+#: Where each backend dict lives: (module, attribute).
+_locations: dict[BackendDict[Any], tuple[str, str]] = {}
 
 
 def capture() -> bytes:
@@ -93,15 +109,13 @@ def capture() -> bytes:
     with _gate.exclusive():
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = dispatch_table()
+        pickler.dispatch_table = {**dispatch_table(), **_state_ec2.reducers()}
         parts: list[tuple[str, Any]] = [("moto", _outside_state())]
         parts += [(bd.service_name, _backend_part(bd)) for bd in list(_instances())]
         pickler.dump(len(parts))
         for service, part in parts:
             try:
                 pickler.dump(part)
-            except SnapshotError:  # pragma: no cover - reducers raise Refused
-                raise
             except Exception as exc:
                 reason = str(exc) if isinstance(exc, Refused) else f"{type(exc).__name__}: {exc}"
                 raise SnapshotError(
@@ -120,26 +134,28 @@ def restore(data: bytes) -> None:
     """
     _wait_for_background_work()
     with _gate.exclusive():
-        tracked = {cls: cls.instances_tracked for cls in _model_classes()}
+        # Unpickling a model registers it (BaseModel.__new__): with new,
+        # empty registries, they then hold exactly the restored models.
+        tracked = {cls: getattr(cls, _TRACKED) for cls in _model_classes()}
+        tracked = {cls: instances for cls, instances in tracked.items() if instances}
         for cls in tracked:
-            # Unpickling a model registers it (BaseModel.__new__): the new
-            # registry then holds exactly the restored models.
-            cls.instances_tracked = []
+            setattr(cls, _TRACKED, [])
         try:
-            take_loaded_subnets()  # any left by a failed restore
+            _state_ec2.take_loaded_subnets()  # any left by a failed restore
             unpickler = pickle.Unpickler(io.BytesIO(data))
             parts = [unpickler.load() for _ in range(unpickler.load())]
-            subnets = take_loaded_subnets()
+            subnets = _state_ec2.take_loaded_subnets()
+            outside = parts[0]
+            backend_parts = [(_backend_dict_at(*where), *rest) for where, *rest in parts[1:]]
         except Exception as exc:
             for cls, instances in tracked.items():
-                cls.instances_tracked = instances
+                setattr(cls, _TRACKED, instances)
             raise SnapshotError(f"the snapshot cannot be restored: {exc}") from exc
         _dispose_bodies(tracked)
-        outside, backend_parts = parts[0], parts[1:]
         _put_backends(backend_parts)
         _put_outside_state(outside)
-        _fix_ec2_registries()
-        prime_subnets(subnets)
+        _state_ec2.fix_registries(_all_backends())
+        _state_ec2.prime_subnets(subnets)
         _clear_model_caches()
 
 
@@ -153,26 +169,34 @@ def _backend_part(bd: BackendDict[Any]) -> tuple[tuple[str, str], dict[str, Any]
 
 def _location(bd: BackendDict[Any]) -> tuple[str, str]:
     """``(module, attribute)`` where ``bd`` lives, so that another process finds it too."""
-    found = _locations.get(id(bd))
+    found = _locations.get(bd)
     if found is None:
-        modules = [sys.modules.get(bd.backend.__module__)]
-        modules += [m for name, m in list(sys.modules.items()) if name.startswith("moto.")]
-        for module in modules:
-            for attribute, value in list(vars(module).items()) if module else ():
-                if value is bd:
-                    found = _locations[id(bd)] = (module.__name__, attribute)  # type: ignore[union-attr]
-                    break
-            if found:
-                break
-        else:
-            raise SnapshotError(
-                f"the state of Moto's {bd.service_name!r} service cannot be captured: "
-                "its backends are not held by any module"
-            )
+        found = _locations[bd] = _find_location(bd)
     return found
 
 
-def _put_backends(parts: list[tuple[tuple[str, str], dict[str, Any], dict[str, Any]]]) -> None:
+def _find_location(bd: BackendDict[Any]) -> tuple[str, str]:
+    # Usually beside its backend class; otherwise in some other Moto module.
+    modules = [sys.modules[bd.backend.__module__]]
+    modules += [m for name, m in list(sys.modules.items()) if name.startswith("moto.") and m]
+    for module in modules:
+        for attribute, value in list(vars(module).items()):
+            if value is bd:
+                return (module.__name__, attribute)
+    raise SnapshotError(
+        f"the state of Moto's {bd.service_name!r} service cannot be captured: "
+        "its backends are not held by any module"
+    )
+
+
+def _backend_dict_at(module: str, attribute: str) -> BackendDict[Any]:
+    found = getattr(importlib.import_module(module), attribute, None)
+    if not isinstance(found, BackendDict):
+        raise TypeError(f"{module}.{attribute} is not a dict of Moto backends")
+    return found
+
+
+def _put_backends(parts: list[tuple[BackendDict[Any], dict[str, Any], dict[str, Any]]]) -> None:
     # An account's dict of region backends is refilled in place when the
     # snapshot has the same one (same id): Moto's region cache, and anything
     # else holding it, then sees the restored state. Every replaced one is
@@ -187,8 +211,7 @@ def _put_backends(parts: list[tuple[tuple[str, str], dict[str, Any], dict[str, A
             if name not in _BACKEND_DICT_ATTRIBUTES and isinstance(value, dict):
                 value.clear()
     instances = []
-    for (module, attribute), accounts, indexes in parts:
-        bd = getattr(importlib.import_module(module), attribute)
+    for bd, accounts, indexes in parts:
         for account_id, account in accounts.items():
             live = live_accounts.get(account._id)
             if live is not None:
@@ -262,18 +285,22 @@ def _model_classes() -> Iterator[Any]:
 # Fix-ups after a restore ------------------------------------------------------------
 
 
+#: Moto modules whose threads serve requests rather than do a model's work.
+_SERVING_MODULES = ("moto.moto_server", "moto.server", "moto.moto_proxy")
+
+
 def _wait_for_background_work() -> None:
     deadline = time.monotonic() + _BACKGROUND_WAIT
     for thread in threading.enumerate():
-        if type(thread).__module__.startswith("moto.") or _runs_moto_code(thread):
+        if thread is not threading.current_thread() and _does_moto_work(thread):
             thread.join(max(0.0, deadline - time.monotonic()))
 
 
-def _runs_moto_code(thread: threading.Thread) -> bool:
+def _does_moto_work(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is (or runs) Moto code other than a server's."""
     target = getattr(thread, "_target", None)
-    return getattr(target, "__module__", None) is not None and str(target.__module__).startswith(
-        "moto."
-    )
+    module = str(getattr(target, "__module__", None) or type(thread).__module__)
+    return module.startswith("moto.") and not module.startswith(_SERVING_MODULES)
 
 
 def _dispose_bodies(tracked: dict[Any, list[Any]]) -> None:
@@ -283,33 +310,6 @@ def _dispose_bodies(tracked: dict[Any, list[Any]]) -> None:
         if cls.__module__ == "moto.s3.models" and cls.__name__ in ("FakeKey", "FakeMultipart"):
             for instance in instances:
                 instance.dispose()
-
-
-#: EC2's registries of backends, for lookups across regions and accounts:
-#: (module, class, attribute).
-_EC2_REGISTRIES = (
-    ("moto.ec2.models.vpcs", "VPCBackend", "vpc_refs"),
-    ("moto.ec2.models.vpc_peering_connections", "VPCPeeringConnectionBackend", "vpc_pcx_refs"),
-    (
-        "moto.ec2.models.transit_gateway_attachments",
-        "TransitGatewayAttachmentBackend",
-        "backend_refs",
-    ),
-)
-
-
-def _fix_ec2_registries() -> None:
-    # Unpickled backends are not registered (their __init__ is not run), and
-    # the registry still names the replaced ones until a gc cycle collects them.
-    for module_name, class_name, attribute in _EC2_REGISTRIES:
-        owner = getattr(sys.modules.get(module_name), class_name, None)
-        registry = getattr(owner, attribute, None)
-        if owner is None or not isinstance(registry, dict):
-            continue
-        registry.clear()
-        for backend in _all_backends():
-            if isinstance(backend, owner):
-                registry[type(backend)].add(weakref.ref(backend))
 
 
 #: Method caches keyed by model objects, which would keep replaced state

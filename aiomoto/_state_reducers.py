@@ -11,13 +11,14 @@ pickler's own table replaces):
   arguments (SSM's ``ParameterDict``) are rebuilt without calling it, and a
   ``defaultdict`` made with a lambda gets an equivalent picklable factory;
 - a ``WeakValueDictionary`` (Lambda's by-ARN index) keeps its values in the
-  same object graph, so lookups find the restored objects;
+  same object graph, so lookups find the restored objects; a weak proxy
+  (ElasticBeanstalk's) points at the restored object, not at a copy of it;
 - private and public keys of ``cryptography`` travel as DER bytes;
 - a thread (Batch jobs, DynamoDB exports and imports are threads) that has
   finished comes back as a thread object that is not alive; one still running
-  is refused;
-- the address generator of an EC2 subnet (in the subnet in older Moto, in a
-  method cache in newer) resumes where it was.
+  is refused.
+
+EC2's address generators have theirs in ``aiomoto._state_ec2``.
 
 A reducer that refuses raises :class:`Refused`, which the caller reports
 as a ``SnapshotError`` naming the service.
@@ -26,19 +27,16 @@ as a ``SnapshotError`` naming the service.
 from __future__ import annotations
 
 import copyreg
-import inspect
 import io
-import ipaddress
 import sys
 import tempfile
 import threading
-import types
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["Refused", "dispatch_table", "prime_subnets", "take_loaded_subnets"]
+__all__ = ["Refused", "dispatch_table", "loaded_class"]
 
 _Reduced = tuple[Any, ...]
 
@@ -63,22 +61,20 @@ def _fixed_reducers() -> dict[type, Callable[[Any], Any]]:
         threading.Condition: _reduce_condition,
         threading.Event: _reduce_event,
         weakref.WeakValueDictionary: _reduce_weak_values,
+        weakref.ProxyType: _reduce_proxy,
+        weakref.CallableProxyType: _reduce_proxy,
         defaultdict: _reduce_defaultdict,
-        types.GeneratorType: _reduce_generator,
     }
     # Only modules already loaded can have made objects of their types.
     for module, name, reducer in _MOTO_TYPES:
-        cls = _loaded(module, name)
+        cls = loaded_class(module, name)
         if cls is not None:
             table[cls] = reducer
     table.update(_key_reducers())
-    subnet = _cached_subnet_class()
-    if subnet is not None:
-        table[subnet] = _reduce_subnet
     return table
 
 
-def _loaded(module: str, name: str) -> type | None:
+def loaded_class(module: str, name: str) -> type | None:
     """The class ``name`` of ``module`` if that module is loaded."""
     found = getattr(sys.modules.get(module), name, None)
     return found if isinstance(found, type) else None
@@ -170,6 +166,27 @@ def _reduce_weak_values(mapping: weakref.WeakValueDictionary[Any, Any]) -> _Redu
 
 def _new_weak_values(items: dict[Any, Any]) -> weakref.WeakValueDictionary[Any, Any]:
     return weakref.WeakValueDictionary(items)
+
+
+def _reduce_proxy(proxy: Any) -> _Reduced:
+    # A plain pickle asks the proxy how to reduce itself, which the proxy
+    # forwards to its object: it would come back as a copy, a second object.
+    # Any bound method's __self__ is the object itself (ElasticBeanstalk's
+    # environments hold their application, and applications their backend,
+    # this way).
+    try:
+        referent = proxy.__init__.__self__
+    except ReferenceError:
+        return (_dead_proxy, ())
+    return (weakref.proxy, (referent,))
+
+
+class _Gone:
+    """What a dead proxy pointed to."""
+
+
+def _dead_proxy() -> Any:
+    return weakref.proxy(_Gone())
 
 
 # S3 bodies --------------------------------------------------------------------
@@ -280,105 +297,6 @@ def _fill_thread(thread: threading.Thread, state: dict[str, Any]) -> None:
     # it was for the finished one, on every Python version.
     threading.Thread.__init__(thread)
     vars(thread).update(state)
-
-
-# Address generators -------------------------------------------------------------
-
-#: Generators of addresses that can be resumed: name -> offset of its stop
-#: past the broadcast address.
-_ADDRESS_GENERATORS = {
-    ipaddress._BaseNetwork.hosts.__code__: 0,
-    ipaddress._BaseNetwork.__iter__.__code__: 1,
-}
-
-
-def _reduce_generator(gen: types.GeneratorType[Any, Any, Any]) -> _Reduced:
-    return (_addresses, _generator_position(gen))
-
-
-def _generator_position(gen: types.GeneratorType[Any, Any, Any]) -> tuple[Any, int, int]:
-    """``(address class, next value, stop)`` of an address generator."""
-    code = gen.gi_code
-    if code is _addresses.__code__:
-        frame = gen.gi_frame
-        if frame is None:  # finished
-            return (ipaddress.IPv4Address, 0, 0)
-        local = frame.f_locals
-        start = local["x"] + 1 if "x" in local else local["start"]
-        return (local["address_class"], start, local["stop"])
-    if code not in _ADDRESS_GENERATORS:
-        raise Refused(f"a generator ({code.co_name}) is part of the state")
-    state = inspect.getgeneratorstate(gen)
-    if state == inspect.GEN_CLOSED:
-        return (ipaddress.IPv4Address, 0, 0)
-    local = gen.gi_frame.f_locals  # type: ignore[union-attr]
-    network = local["self"]
-    first = int(network.network_address) + 1 - _ADDRESS_GENERATORS[code]
-    stop = int(network.broadcast_address) + _ADDRESS_GENERATORS[code]
-    start = local["x"] + 1 if state == inspect.GEN_SUSPENDED else first
-    return (network._address_class, start, stop)
-
-
-def _addresses(address_class: Any, start: int, stop: int) -> Iterator[Any]:
-    """Yield the addresses from ``start`` up to ``stop`` (excluded)."""
-    for x in range(start, stop):
-        yield address_class(x)
-
-
-def _cached_subnet_class() -> type | None:
-    # Moto >= 5.1.x (after 5.1.2) keeps a subnet's address generator in a
-    # functools.cache on Subnet._base_avail_ip_iterator; 5.1.2 keeps it in
-    # the subnet's _subnet_ip_generator attribute (handled as a generator).
-    subnet = _loaded("moto.ec2.models.subnets", "Subnet")
-    cached = getattr(subnet, "_base_avail_ip_iterator", None)
-    return subnet if hasattr(cached, "cache_clear") else None
-
-
-#: Subnets unpickled since :func:`take_loaded_subnets` last ran, with
-#: where their generator resumes.
-_loaded_subnets: list[tuple[Any, tuple[Any, int, int] | None]] = []
-
-
-def _reduce_subnet(subnet: Any) -> _Reduced:
-    position = None
-    generator = subnet._base_avail_ip_iterator()  # the cached one, or a new one
-    if isinstance(generator, types.GeneratorType):
-        position = _generator_position(generator)
-    return (copyreg.__newobj__, (type(subnet),), (vars(subnet), position), None, None, _fill_subnet)  # type: ignore[attr-defined]
-
-
-def _fill_subnet(subnet: Any, state: tuple[dict[str, Any], Any]) -> None:
-    attributes, position = state
-    vars(subnet).update(attributes)
-    _loaded_subnets.append((subnet, position))
-
-
-def take_loaded_subnets() -> list[tuple[Any, Any]]:
-    """The subnets unpickled since the last call (for :func:`prime_subnets`)."""
-    taken = list(_loaded_subnets)
-    _loaded_subnets.clear()
-    return taken
-
-
-def prime_subnets(loaded: list[tuple[Any, Any]]) -> None:
-    """Empty the subnets' generator cache, then resume each loaded subnet's generator."""
-    subnet_class = _cached_subnet_class()
-    if subnet_class is None:
-        return
-    # The cache holds every subnet it has seen: clearing it also lets the
-    # subnets of the state being replaced go.
-    subnet_class._base_avail_ip_iterator.cache_clear()  # type: ignore[attr-defined]
-    for subnet, position in loaded:
-        if position is None:
-            continue
-        generator = subnet._base_avail_ip_iterator()
-        _address_class, start, stop = position
-        if start >= stop:
-            for _ in generator:  # it had handed out every address
-                pass
-            continue
-        for _ in range(start - _generator_position(generator)[1]):
-            next(generator)
 
 
 #: Moto's own types that need a reducer: (module, class, reducer). Dict

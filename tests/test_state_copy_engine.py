@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import ipaddress
 import os
 import sys
@@ -159,6 +160,15 @@ def test_bytes_that_are_not_a_snapshot_are_refused_and_leave_the_state(mocked: N
     assert [u.rsplit("/", 1)[1] for u in queues] == ["seed"]
 
 
+def test_a_snapshot_naming_backends_moto_does_not_have_is_refused(mocked: None) -> None:
+    data = _state_copy.capture()
+    renamed = data.replace(b"sqs_backends", b"xyz_backends")
+    with pytest.raises(SnapshotError, match=r"cannot be restored: .*xyz_backends is not a dict"):
+        _state_copy.restore(renamed)
+    queues = boto3.client("sqs", region_name=REGION).list_queues()["QueueUrls"]
+    assert [u.rsplit("/", 1)[1] for u in queues] == ["seed"]
+
+
 def test_capture_from_inside_a_moto_call_is_refused(mocked: None) -> None:
     with _gate.moto_call(), pytest.raises(SnapshotError, match="inside a Moto call"):
         _state_copy.capture()
@@ -186,6 +196,32 @@ def test_capture_waits_for_a_dynamodb_export_and_keeps_it() -> None:
         _state_copy.restore(_state_copy.capture())
         described = ddb.describe_export(ExportArn=export_arn)["ExportDescription"]
         assert described["ExportStatus"] == "COMPLETED"
+
+
+def test_capture_waits_for_moto_threads_only_so_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_state_copy, "_BACKGROUND_WAIT", 0.0)
+    release = threading.Event()
+    namespace = {"__module__": "moto.dynamodb.fake", "run": lambda self: release.wait()}
+    busy = type("Export", (threading.Thread,), namespace)()
+    with mock_aws():
+        busy.start()
+        try:
+            assert _state_copy._does_moto_work(busy)
+            _state_copy.capture()  # returns, though the thread still runs
+            assert busy.is_alive()
+        finally:
+            release.set()
+            busy.join()
+
+
+def test_threads_of_moto_servers_and_of_other_code_are_not_waited_for() -> None:
+    def thread_of(module: str) -> threading.Thread:
+        return type("T", (threading.Thread,), {"__module__": module})()
+
+    assert not _state_copy._does_moto_work(thread_of("moto.moto_server.threaded_moto_server"))
+    assert not _state_copy._does_moto_work(thread_of("werkzeug.serving"))
+    assert not _state_copy._does_moto_work(threading.Thread(target=gc.collect))
+    assert _state_copy._does_moto_work(thread_of("moto.batch.models"))
 
 
 # -- Values that need a reducer ---------------------------------------------------------------
@@ -470,6 +506,35 @@ def test_a_second_exclusive_holder_waits_for_the_first() -> None:
 # -- Reducers, one by one ---------------------------------------------------------------------
 
 
+class Held:
+    """Something a weak proxy points at."""
+
+
+def test_weak_proxies_point_at_the_restored_object_itself(mocked: None) -> None:
+    held = Held()
+    restored = _round_trip({"held": held, "proxy": weakref.proxy(held)})
+    assert restored["proxy"].__init__.__self__ is restored["held"]
+
+
+def test_dead_weak_proxies_come_back_dead(mocked: None) -> None:
+    proxy = weakref.proxy(Held())
+    with pytest.raises(ReferenceError):
+        _round_trip(proxy).anything  # noqa: B018
+
+
+def test_elasticbeanstalk_environments_hold_their_restored_application() -> None:
+    from moto.elasticbeanstalk.models import eb_backends
+
+    with mock_aws():
+        eb = boto3.client("elasticbeanstalk", region_name=REGION)
+        eb.create_application(ApplicationName="app")
+        eb.create_environment(ApplicationName="app", EnvironmentName="env1")
+        _state_copy.restore(_state_copy.capture())
+        application = eb_backends[ACCOUNT][REGION].applications["app"]
+        environment = application.environments["env1"]
+        assert environment.application.__init__.__self__ is application
+
+
 def test_locks_and_conditions_come_back_free(mocked: None) -> None:
     restored = _round_trip(
         {"lock": threading.Lock(), "rlock": threading.RLock(), "cond": threading.Condition()}
@@ -500,53 +565,71 @@ def test_an_s3_key_whose_body_was_closed_comes_back_empty() -> None:
         assert s3_backends[ACCOUNT]["aws"].buckets["bkt"].keys["k"].value == b""
 
 
+def _addresses_of(subnet: Any) -> Any:
+    """The generator the subnet hands out addresses from."""
+    cached = getattr(subnet, "_base_avail_ip_iterator", None)
+    # Moto > 5.1.2 keeps it in a method cache; 5.1.2 in an attribute.
+    return subnet._subnet_ip_generator if cached is None else cached()
+
+
+def _reset_addresses(subnet: Any) -> None:
+    if hasattr(subnet, "_base_avail_ip_iterator"):
+        type(subnet)._base_avail_ip_iterator.cache_clear()
+    else:
+        subnet._subnet_ip_generator = subnet.cidr.hosts()
+
+
 def test_a_subnet_that_handed_out_every_address_comes_back_exhausted() -> None:
     with mock_aws():
-        subnet = _default_subnet()
-        for _ in subnet._base_avail_ip_iterator():
+        for _ in _addresses_of(_default_subnet()):
             pass
         _state_copy.restore(_state_copy.capture())
-        assert list(_default_subnet()._base_avail_ip_iterator()) == []
+        assert list(_addresses_of(_default_subnet())) == []
 
 
 def test_a_single_address_subnet_keeps_its_address() -> None:
     with mock_aws():
         subnet = _default_subnet()
-        type(subnet)._base_avail_ip_iterator.cache_clear()
         subnet.cidr = ipaddress.ip_network("172.31.0.9/32")  # hosts() is then a list
+        _reset_addresses(subnet)
         _state_copy.restore(_state_copy.capture())
-        restored = _default_subnet()
-        assert [str(a) for a in restored._base_avail_ip_iterator()] == ["172.31.0.9"]
+        assert [str(a) for a in _addresses_of(_default_subnet())] == ["172.31.0.9"]
 
 
 def test_moto_modules_not_loaded_are_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    from aiomoto import _state_reducers
+    from aiomoto import _state_ec2, _state_reducers
 
     for name in ("moto.s3.models", "moto.ec2.models.subnets", "moto.sns.models"):
         monkeypatch.delitem(sys.modules, name, raising=False)
-    for module, _class, _attribute in _state_copy._EC2_REGISTRIES:
+    for module, _class, _attribute in _state_ec2._REGISTRIES:
         monkeypatch.delitem(sys.modules, module, raising=False)
-    table = _state_reducers.dispatch_table()
+    table = {**_state_reducers.dispatch_table(), **_state_ec2.reducers()}
     assert not {c.__module__ for c in table} & {"moto.s3.models", "moto.ec2.models.subnets"}
-    _state_reducers.prime_subnets([])
-    _state_copy._fix_ec2_registries()
+    _state_ec2.prime_subnets([])
+    _state_ec2.fix_registries([])
     _state_copy._clear_model_caches()
 
 
-def test_securityhub_organisation_configuration_comes_back() -> None:
-    from moto.securityhub.models import SecurityHubBackend
+def test_dicts_moto_keeps_outside_its_backends_come_back() -> None:
+    # Two of those dicts live in modules a test may not have loaded yet.
+    for module in ("moto.securityhub.models", "moto.utilities.id_generator"):
+        importlib.import_module(module)
 
-    configs = SecurityHubBackend._org_configs
-    saved = dict(configs)
-    try:
-        with mock_aws():
-            configs["o-seeded"] = {"AutoEnable": True}
+    with mock_aws():
+        lives = dict(_state_copy._outside_dicts())
+        saved = {key: dict(live) for key, live in lives.items()}
+        try:
+            for key, live in lives.items():
+                live["aiomoto-seeded"] = key
             data = _state_copy.capture()
-            configs.clear()
+            for live in lives.values():
+                live.clear()
             _state_copy.restore(data)
-            assert configs == {**saved, "o-seeded": {"AutoEnable": True}}
-    finally:
-        _refill(configs, saved)
+            assert all(live["aiomoto-seeded"] == key for key, live in lives.items())
+        finally:
+            for key, live in lives.items():
+                _refill(live, saved[key])
+        assert "moto.utilities.id_generator.moto_id_manager._custom_ids" in lives
 
 
 def _refill(live: dict[Any, Any], value: dict[Any, Any]) -> None:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from aiomoto.history import AWSCall, CallHistory
     from aiomoto.mock import MockAWS, MockAWSOptions, active_mock, mock_aws, mock_aws_decorator
     from aiomoto.server import AutoEndpointMode, MotoServer
+    from aiomoto.snapshots import Snapshot
     from aiomoto.testcase import (
         AsyncMockAWSMixin,
         IsolatedAsyncioMockAWSTestCase,
@@ -67,6 +68,7 @@ _EXPORTS = {
     "MockAWSMixin": "aiomoto.testcase",
     "MockAWSOptions": "aiomoto.mock",
     "MockAWSTestCase": "aiomoto.testcase",
+    "Snapshot": "aiomoto.snapshots",
 }
 
 __all__ = [
@@ -92,6 +94,7 @@ __all__ = [
     "RealHTTPRequestBlockedError",
     "ServerModeDependencyError",
     "ServerUnreachableError",
+    "Snapshot",
     "SnapshotError",
     "__version__",
     "active_mock",

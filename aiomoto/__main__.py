@@ -4,11 +4,15 @@ For tools and processes that cannot share a test process: start it once,
 paste the ``export AWS_ENDPOINT_URL=...`` line it prints, or attach tests to
 it with ``mock_aws(server_mode=True, server_port=...)``. ``aiomoto --version``
 names the versions of aiomoto, Moto, aiobotocore and Python in use.
+``aiomoto server --state FILE`` starts from the snapshot in FILE, if there is
+one, and saves the state there when it stops: development data that
+survives restarts.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import signal
 import sys
@@ -19,7 +23,7 @@ from types import FrameType
 
 from aiomoto import __version__
 from aiomoto._server_options import check_host
-from aiomoto.exceptions import MotoServerError, ServerModeDependencyError
+from aiomoto.exceptions import MotoServerError, ServerModeDependencyError, SnapshotError
 from aiomoto.server import DEFAULT_HOST, ENDPOINT_VAR, MotoServer
 
 __all__ = ["console", "main"]
@@ -31,7 +35,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m aiomoto") 
     ``prog`` is the name that usage lines and error messages show.
     """
     args = _parser(prog).parse_args(argv)
-    return _serve(args.host, args.port, verbose=args.verbose, prog=prog)
+    return _serve(args.host, args.port, verbose=args.verbose, prog=prog, state=args.state)
 
 
 def console() -> int:
@@ -72,6 +76,14 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "--port", type=_port, default=0, help="port to listen on (default: 0, a free port)"
     )
     server.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    server.add_argument(
+        "--state",
+        metavar="FILE",
+        help=(
+            "start from the snapshot in FILE when it exists, and save the state to FILE "
+            "when the server stops"
+        ),
+    )
     return parser
 
 
@@ -101,11 +113,13 @@ def _port(text: str) -> int:
     return port
 
 
-def _serve(host: str, port: int, *, verbose: bool, prog: str) -> int:
+def _serve(host: str, port: int, *, verbose: bool, prog: str, state: str | None = None) -> int:
     server = MotoServer(host, port, verbose=verbose)
     try:
+        if state is not None:
+            _load_state(state)
         server.start()
-    except (MotoServerError, ServerModeDependencyError) as error:
+    except (MotoServerError, ServerModeDependencyError, SnapshotError, OSError) as error:
         print(f"{prog} server: {error}", file=sys.stderr)
         return 1
     # SIGTERM (from a CI job or a process manager) stops the server like
@@ -121,6 +135,40 @@ def _serve(host: str, port: int, *, verbose: bool, prog: str) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
         server.stop()
+    if state is not None:
+        return _save_state(state, prog)
+    return 0
+
+
+def _load_state(path: str) -> None:
+    """Restore the snapshot at ``path`` into this process's backends, if there is one.
+
+    Raises ``OSError`` if the state could not be saved there when the
+    server stops, and ``SnapshotError`` for a file that is not a snapshot
+    of these versions.
+    """
+    from aiomoto import snapshots
+
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"cannot save the state to {path}: {directory} is not a directory")
+    if not os.path.exists(path):
+        print(f"State: {path} does not exist yet; starting empty, saving there on stop")
+        return
+    seed = snapshots.Snapshot.load(path)
+    seed._restore_backends()
+    print(f"State: loaded from {path} ({seed!r}); saving there on stop")
+
+
+def _save_state(path: str, prog: str) -> int:
+    from aiomoto import snapshots
+
+    try:
+        snapshots.capture().save(path)
+    except (SnapshotError, OSError) as error:
+        print(f"{prog} server: the state was not saved to {path}: {error}", file=sys.stderr)
+        return 1
+    print(f"State: saved to {path}")
     return 0
 
 

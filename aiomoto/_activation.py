@@ -12,6 +12,7 @@ The outermost enter also picks the mode for everyone nested inside it: the
 in-process mock above, or server mode (``aiomoto._server_session``), which starts or
 attaches to a Moto server instead and patches nothing of Moto's. Entering
 the other mode while one is active raises :class:`ModeConflictError`.
+A ``state`` snapshot is restored by the outermost enter, after the reset.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from aiomoto import (
 )
 from aiomoto._server_options import ServerOptions
 from aiomoto._server_session import ServerSession, check_nested
-from aiomoto.exceptions import MockStateError, ModeConflictError
+from aiomoto.exceptions import MockStateError, ModeConflictError, SnapshotError
 
 __all__ = [
     "Activation",
@@ -58,6 +59,13 @@ __all__ = [
 _REAL_CREDENTIAL_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION")
 
 
+class Seed(Protocol):
+    """A state to start from (``aiomoto.Snapshot``)."""
+
+    def _restore_backends(self) -> None:
+        """Replace Moto's state in this process with a copy of this one."""
+
+
 class Owner(Protocol):
     """What activation needs from a ``mock_aws`` object (its private options)."""
 
@@ -69,6 +77,10 @@ class Owner(Protocol):
     _server: ServerOptions | None
     #: Whether the SDK's waits between retries are slept while it is open.
     _real_retry_waits: bool
+
+    @property
+    def _state(self) -> Seed | None:
+        """The snapshot the outermost enter starts from; ``None``: empty backends."""
 
     def stop(self, remove_data: bool | None = None) -> None:
         """Exit once (see ``MockAWS.stop``)."""
@@ -168,13 +180,17 @@ def enter(owner: Owner, reset: bool | None = None) -> None:
         server = _switches.server_options_for(owner._server, owner._config)
         outermost = not _state.activations
         if outermost:
+            _check_seedable(owner._state, server)
             if server is None:
                 _start(owner._config, owner._reset if reset is None else reset)
             else:
                 _start_server(server, owner._reset if reset is None else reset)
             _state.remove_data = owner._remove_data
+            if owner._state is not None:
+                _seed(owner._state)
         else:
             _require_active_mode(server)
+            _require_same_state(owner._state)
             if owner._config is not None:
                 _push_overlay(owner, owner._config)
         owner._depth += 1
@@ -308,6 +324,39 @@ def _require_active_mode(server: ServerOptions | None) -> None:
         )
     if server is not None and session is not None:
         check_nested(server, session)
+
+
+def _check_seedable(seed: Seed | None, server: ServerOptions | None) -> None:
+    if seed is not None and server is not None and server.endpoint is not None:
+        raise SnapshotError(
+            f"mock_aws(state=...) restores into this process's Moto backends, but this "
+            f"mock attaches to the server at {server.endpoint}, whose state lives in "
+            f"another process: let mock_aws(server_mode=True) start its own server, or "
+            f"run that one with `aiomoto server --state FILE`."
+        )
+
+
+def _seed(seed: Seed) -> None:
+    try:
+        seed._restore_backends()
+    except BaseException:
+        session, _state.session = _state.session, None
+        if session is None:
+            _stop(remove_data=True)
+        else:
+            _stop_server(session, remove_data=True)
+        raise
+
+
+def _require_same_state(seed: Seed | None) -> None:
+    outermost = _state.activations[0]
+    if seed is not None and seed is not outermost.owner._state:
+        raise SnapshotError(
+            f"A mock_aws(state=...) was entered while the mock_aws entered at "
+            f"{outermost.where} is active; only the outermost enter starts from a state, "
+            f"and a nested one would silently keep the outer one's data. Give the state "
+            f"to the outermost mock_aws, or restore() it on the active mock."
+        )
 
 
 def _start_server(options: ServerOptions, reset: bool) -> None:

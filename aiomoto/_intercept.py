@@ -36,7 +36,7 @@ from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import ClientError
 from moto.core.models import botocore_stubber
 
-from aiomoto import _guard
+from aiomoto import _gate, _guard
 from aiomoto.faults import Fault
 from aiomoto.history import AWSCall, CallHistory
 
@@ -173,9 +173,10 @@ class Attempt:
             return self._fault._raise_or_render(self._call, request.url, request.method)
         if not _in_process:
             return None
-        found: MotoAnswer | None = (
-            botocore_stubber.process_request(request) if botocore_stubber.enabled else None
-        )
+        found: MotoAnswer | None = None
+        if botocore_stubber.enabled:
+            with _gate.moto_call():  # a restore never lands halfway through an answer
+                found = botocore_stubber.process_request(request)
         if found is None and not _guard.moto_lets_through(request.url):
             raise _guard.blocked_request_error(request.method, request.url)
         return found

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, overload
 
-from aiomoto import _activation, _intercept, _switches
+from aiomoto import _activation, _intercept, _switches, snapshots
 from aiomoto._classes import decorate_class
 from aiomoto._config import checked_config
 from aiomoto._functions import decorate_function
@@ -25,6 +25,7 @@ from aiomoto._server_session import ServerSession
 from aiomoto.exceptions import MockStateError, NotInServerModeError
 from aiomoto.faults import _INJECTING, Connection, Fault
 from aiomoto.history import CallHistory, _check_called, _check_not_called, _Pattern
+from aiomoto.snapshots import Snapshot
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -55,6 +56,7 @@ class MockAWSOptions(TypedDict, total=False):
     server_host: str
     verbose: bool
     real_retry_waits: bool
+    state: Snapshot | None
 
 
 class _DecoratorOptions(MockAWSOptions, total=False):
@@ -73,6 +75,9 @@ class MockAWS:
     context's flags are ignored. ``config`` is passed to Moto; a nested
     context's ``config`` applies until that context exits. ``scope="class"``
     (class decoration only) keeps one mock around a whole test class.
+    ``state`` (a :class:`~aiomoto.Snapshot`) makes the outermost enter start
+    from a copy of it instead of empty backends; a nested context may only
+    repeat the outermost one's ``state`` (else ``SnapshotError``).
 
     While active it sets fake ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``,
     removes ``AWS_SESSION_TOKEN`` and sets ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS``
@@ -107,9 +112,11 @@ class MockAWS:
         server_host: str = DEFAULT_HOST,
         verbose: bool = False,
         real_retry_waits: bool = False,
+        state: Snapshot | None = None,
     ) -> None:
         _switches.reject_proxy_mode()
         _require_bool("reset", reset)
+        self._state = snapshots.check_state(state, reset=reset)
         if scope not in ("function", "class"):
             raise ValueError(f"mock_aws(scope=...) must be 'function' or 'class', not {scope!r}")
         _require_bool("remove_data", remove_data)
@@ -141,10 +148,11 @@ class MockAWS:
 
     def __repr__(self) -> str:
         server = "" if self._server is None else f", server={self._server!r}"
+        state = "" if self._state is None else f", state={self._state!r}"
         return (
             f"{type(self).__name__}(reset={self._reset!r}, "
             f"remove_data={self._remove_data!r}, config={self._config!r}, scope={self._scope!r}"
-            f"{server})"
+            f"{server}{state})"
         )
 
     @property
@@ -302,6 +310,7 @@ class MockAWS:
         """
         if reset is not None:
             _require_bool("reset", reset)
+            snapshots.check_state(self._state, reset=reset)
         _activation.enter(self, reset=reset)
 
     def stop(self, remove_data: bool | None = None) -> None:
@@ -333,6 +342,23 @@ class MockAWS:
         in-process one (which works whether or not a mock is active).
         """
         _activation.reset_backends()
+
+    def snapshot(self) -> Snapshot:
+        """A copy of all of Moto's state in this process now; later changes never reach it.
+
+        Raises ``MockStateError`` unless this mock is active, and
+        ``SnapshotError`` (naming the service and why) for state that cannot
+        be copied or a mock attached to another process's server.
+        """
+        return snapshots.take(self)
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Replace Moto's state in this process with a fresh copy of ``snapshot``.
+
+        Usable any number of times. Raises like :meth:`snapshot`, and
+        ``TypeError`` unless given a ``Snapshot``.
+        """
+        snapshots.put_back(self, snapshot)
 
     def __enter__(self) -> MockAWS:
         if self._scope == "class":

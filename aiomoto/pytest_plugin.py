@@ -1,5 +1,9 @@
 """The pytest plugin: an ``aws`` fixture, a ``mock_aws`` marker and a leak check.
 
+The ``aws`` fixture starts from the snapshot that the ``aws_state`` fixture
+returns (``None`` here: empty backends); overriding ``aws_state`` in a
+conftest, module or class, at any scope, seeds those tests.
+
 Registered through the ``pytest11`` entry point. It imports Moto and
 aiobotocore only when a test uses the fixture or the marker, so suites that
 use neither run exactly as without aiomoto installed.
@@ -22,8 +26,9 @@ import pytest
 if TYPE_CHECKING:
     from aiomoto._activation import Activation
     from aiomoto.mock import MockAWS
+    from aiomoto.snapshots import Snapshot
 
-__all__ = ["aws"]
+__all__ = ["aws", "aws_state"]
 
 _MARKER = "mock_aws"
 _FIXTURE = "aws"
@@ -79,13 +84,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def aws(request: pytest.FixtureRequest) -> Iterator[MockAWS]:
+def aws_state() -> Snapshot | None:
+    """The state that each test's ``aws`` fixture starts from: ``None``, empty backends.
+
+    Override it, at any scope, with a fixture of the same name that returns
+    an :class:`aiomoto.Snapshot`: one built once, say, by a session-scoped
+    fixture inside ``with mock_aws() as m:`` returning ``m.snapshot()``.
+    """
+    return None
+
+
+@pytest.fixture
+def aws(request: pytest.FixtureRequest, aws_state: Snapshot | None) -> Iterator[MockAWS]:
     """An active ``mock_aws`` for the test, sync or async; yields the mock.
 
-    Options come from the test's ``@pytest.mark.mock_aws(...)`` marker, if
-    any. Raises ``TypeError`` for a marker with positional arguments or
-    unknown options.
+    It starts from a copy of the ``aws_state`` fixture's snapshot. Options
+    come from the test's ``@pytest.mark.mock_aws(...)`` marker, if any (its
+    ``state=`` wins over ``aws_state``). Raises ``TypeError`` for a marker
+    with positional arguments or unknown options, or an ``aws_state`` that
+    is not a snapshot.
     """
+    from aiomoto import snapshots
     from aiomoto.mock import MockAWS
 
     marker = request.node.get_closest_marker(_MARKER)
@@ -97,6 +116,8 @@ def aws(request: pytest.FixtureRequest) -> Iterator[MockAWS]:
                 f"@pytest.mark.{_MARKER}(reset=False); got {marker.args!r}"
             )
         options = dict(marker.kwargs)
+    if "state" not in options:
+        options["state"] = snapshots.check_state(aws_state, "The value of the aws_state fixture")
     with MockAWS(**options) as mock:
         yield mock
 

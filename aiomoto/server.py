@@ -23,6 +23,7 @@ import threading
 import urllib.error
 import urllib.request
 import warnings
+from collections.abc import Callable, Iterable
 from types import ModuleType, TracebackType
 from typing import Any
 
@@ -33,6 +34,7 @@ from werkzeug.serving import (
     select_address_family,
 )
 
+from aiomoto import _gate
 from aiomoto._server_options import (
     DEFAULT_HOST,
     ENDPOINT_VAR,
@@ -214,8 +216,28 @@ def _moto_application(module: ModuleType) -> Any:
     global _app
     with _app_lock:
         if _app is None or _app[0] is not module:
-            _app = (module, module.DomainDispatcherApplication(module.create_backend_app))
+            _app = (module, _gated(module.DomainDispatcherApplication(module.create_backend_app)))
         return _app[1]
+
+
+def _gated(app: Callable[..., Iterable[bytes]]) -> Callable[..., list[bytes]]:
+    """``app`` answering each request inside ``aiomoto._gate``'s ``moto_call``.
+
+    The whole body is built inside, so a snapshot restored meanwhile (the
+    server answers from this process's backends) never lands mid-answer.
+    """
+
+    def gated(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with _gate.moto_call():
+            body = app(environ, start_response)
+            try:
+                return list(body)
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
+
+    return gated
 
 
 @functools.cache

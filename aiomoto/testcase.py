@@ -11,6 +11,13 @@ After a test, a mock that it left active (a ``start()`` without ``stop()``)
 is stopped and the test errors with :class:`~aiomoto.exceptions.MockLeakError`,
 so the tests after it start clean; ``mock_aws_leak_check = False`` turns
 that off for a class that keeps a mock open across tests on purpose.
+
+Seeded state: a class that overrides ``setUpAWSState`` (sync) or
+``asyncSetUpAWSState`` (asyncio) has it run once, in a mock of its own,
+just before its first test; every test then starts from a copy of a
+snapshot of what it built (``mock_aws(state=...)``). Each class keeps its
+own snapshot until its class cleanups run, so a subclass's hook builds on
+its parent's by calling ``super()``.
 """
 
 from __future__ import annotations
@@ -21,8 +28,9 @@ import unittest
 from typing import Any, ClassVar
 
 from aiomoto import _activation, _leaks
-from aiomoto.exceptions import MockStateError
+from aiomoto.exceptions import MockStateError, SnapshotError
 from aiomoto.mock import MockAWS, MockAWSOptions
+from aiomoto.snapshots import Snapshot
 
 __all__ = [
     "AsyncMockAWSMixin",
@@ -76,9 +84,12 @@ class _MockAWSBase(unittest.TestCase):
             )
         return self.aws_mock
 
-    def _start_mock_aws(self) -> None:
+    def _start_mock_aws(self, state: Snapshot | None = None) -> None:
         before = _activation.activations()
-        mock = MockAWS(**self.mock_aws_options)
+        options = dict(self.mock_aws_options)
+        if state is not None:
+            options["state"] = state
+        mock = MockAWS(**options)  # type: ignore[arg-type]
         mock.start()
         self.addCleanup(self._stop_mock_aws, mock, before)
         self.aws_mock = mock
@@ -117,6 +128,36 @@ class _MockAWSBase(unittest.TestCase):
 
         return checked
 
+    @classmethod
+    def _built_state(cls) -> Snapshot | None:
+        """The snapshot this very class's hook built, if it has run."""
+        state: Snapshot | None = cls.__dict__.get(_STATE_ATTR)
+        return state
+
+    @classmethod
+    def _state_mock(cls, hook: str) -> MockAWS:
+        """The outermost mock a state hook runs in; raises if one is active already."""
+        active = _activation.activations()
+        if active:
+            raise SnapshotError(
+                f"{cls.__name__}.{hook}() builds its state in a mock_aws of its own, "
+                f"but the mock_aws entered at {active[0].where} is still active. Each "
+                f"test of a class with {hook}() must run in an outermost mock: exit that "
+                f"one first, and do not also decorate the class with @mock_aws."
+            )
+        return MockAWS(**cls.mock_aws_options)
+
+    @classmethod
+    def _keep_state(cls, snapshot: Snapshot) -> Snapshot:
+        setattr(cls, _STATE_ATTR, snapshot)
+        # Dropped with the class's other fixtures, so a finished class holds
+        # no copy of its state; a class run again builds it again.
+        cls.addClassCleanup(delattr, cls, _STATE_ATTR)
+        return snapshot
+
+
+#: The class attribute that holds the snapshot a class's state hook built.
+_STATE_ATTR = "_aiomoto_state"
 
 _UNITTEST_ALLOW_HINT = (
     "To keep a mock open across a class's tests on purpose, start it in "
@@ -131,9 +172,31 @@ class MockAWSMixin(_MockAWSBase):
     List it before the other base: ``class T(MockAWSMixin, SimpleTestCase)``.
     """
 
+    @classmethod
+    def setUpAWSState(cls) -> None:
+        """Build the AWS state that every test of the class starts from; by default none.
+
+        Override it to create buckets, tables, queues... with boto3 clients:
+        it runs once per class, inside a ``mock_aws`` of its own (with the
+        class's ``mock_aws_options``), before the first test, and each test
+        starts from a fresh copy of what it built. Call
+        ``super().setUpAWSState()`` first to build on a base class's state.
+        """
+
     def setUp(self) -> None:
-        self._start_mock_aws()
+        self._start_mock_aws(self._class_state())
         super().setUp()
+
+    @classmethod
+    def _class_state(cls) -> Snapshot | None:
+        if cls.setUpAWSState.__func__ is MockAWSMixin.setUpAWSState.__func__:  # type: ignore[attr-defined]
+            return None
+        built = cls._built_state()
+        if built is None:
+            with cls._state_mock("setUpAWSState") as mock:
+                cls.setUpAWSState()
+                built = cls._keep_state(mock.snapshot())
+        return built
 
 
 class AsyncMockAWSMixin(_MockAWSBase):
@@ -144,9 +207,19 @@ class AsyncMockAWSMixin(_MockAWSBase):
 
     _set_up_hook = "asyncSetUp"
 
+    @classmethod
+    async def asyncSetUpAWSState(cls) -> None:
+        """Build the AWS state that every test of the class starts from; by default none.
+
+        The async form of ``MockAWSMixin.setUpAWSState``, for aiobotocore
+        clients: awaited once per class, on the first test's event loop,
+        inside a ``mock_aws`` of its own, before that test's mock starts.
+        Call ``await super().asyncSetUpAWSState()`` to build on a base's state.
+        """
+
     async def asyncSetUp(self) -> None:
         self._require_async_base()
-        self._start_mock_aws()
+        self._start_mock_aws(await self._class_state())
         await super().asyncSetUp()  # type: ignore[misc]
 
     def _check_started(self) -> None:
@@ -162,6 +235,18 @@ class AsyncMockAWSMixin(_MockAWSBase):
                 f"with asyncSetUp such as unittest.IsolatedAsyncioTestCase; for a "
                 f"sync TestCase use MockAWSMixin instead."
             )
+
+    @classmethod
+    async def _class_state(cls) -> Snapshot | None:
+        hook = cls.asyncSetUpAWSState.__func__  # type: ignore[attr-defined]
+        if hook is AsyncMockAWSMixin.asyncSetUpAWSState.__func__:  # type: ignore[attr-defined]
+            return None
+        built = cls._built_state()
+        if built is None:
+            async with cls._state_mock("asyncSetUpAWSState") as mock:
+                await cls.asyncSetUpAWSState()
+                built = cls._keep_state(mock.snapshot())
+        return built
 
 
 class MockAWSTestCase(MockAWSMixin, unittest.TestCase):

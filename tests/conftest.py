@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib
 import ipaddress
 import os
 import socket
@@ -29,12 +30,20 @@ from moto.core.models import MockAWS as MotoMockAWS
 from moto.core.models import botocore_stubber
 
 import aiomoto
+import aiomoto.mock
+import aiomoto.snapshots
 from aiomoto import MotoServer, _activation
 
 # The plugin is loaded here rather than through its entry point (disabled by
 # "-p no:aiomoto" in setup.cfg) so that coverage, which starts after entry
 # points load, measures it; test_pytest_plugin.py checks the entry point.
 pytest_plugins = ("aiomoto.pytest_plugin",)
+
+# pytester unloads the modules a test imported, while the package keeps the
+# names it handed out (aiomoto.mock_aws): imported here, aiomoto.mock and
+# aiomoto.snapshots stay one module each, so a Snapshot made through one name
+# is the Snapshot class that mock_aws(state=...) checks for. The same goes
+# for Moto's service modules (see _moto_services_stay_loaded).
 
 # tests/typing holds code for mypy to check, not to run: test_typing.py runs
 # mypy on it.
@@ -102,6 +111,25 @@ def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
 socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
 socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 socket.getaddrinfo = _guarded_getaddrinfo
+
+
+#: Services that snapshots are taken of in pytester runs and docs examples.
+_SNAPSHOT_SERVICES = ("s3", "dynamodb", "sqs", "sns")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _moto_services_stay_loaded() -> None:
+    """Import Moto's modules for those services before any pytester test.
+
+    Loaded inside a pytester test, a service's modules are unloaded after it
+    while Moto keeps using its old backend dict beside the new one, whose
+    classes are then no longer importable and cannot be snapshotted.
+    """
+    from moto.backends import get_backend
+
+    for name in _SNAPSHOT_SERVICES:
+        get_backend(name)  # type: ignore[call-overload]
+        importlib.import_module(f"moto.{name}.urls")
 
 
 @pytest.fixture(autouse=True)

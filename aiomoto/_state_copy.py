@@ -5,7 +5,9 @@ the very buckets and queues that S3 and SQS hold, so they stay one object
 each); :func:`restore` unpickles a fresh copy and puts it into the SAME
 module-level objects Moto's code looks its backends up in. Both hold the
 gate (``aiomoto._gate``) alone, so no Moto call answers from parts of two
-states. How each awkward type is pickled is in ``aiomoto._state_reducers``.
+states: they wait for the calls under way (an SQS long poll included).
+How each awkward type is pickled is in ``aiomoto._state_reducers``, EC2's
+address generators and registries in ``aiomoto._state_ec2``.
 
 What IS captured:
 
@@ -23,7 +25,9 @@ What IS captured:
   keys as DER bytes), Cognito pools, users and keys, SSM parameter versions
   and tags, Secrets Manager versions and stages, and so on: whatever a
   backend holds, pickled as it is;
-- locks, conditions and events inside the state (new, in the same state);
+- weak proxies (ElasticBeanstalk's) point at the restored object itself;
+  locks, conditions and events inside the state come back new, in the same
+  state;
   threads inside the state that have finished (Batch jobs, DynamoDB exports
   and imports), as thread objects that are not alive;
 - EC2: each subnet's address generator resumes where it was (the next

@@ -5,7 +5,9 @@ the very buckets and queues that S3 and SQS hold, so they stay one object
 each); :func:`restore` unpickles a fresh copy and puts it into the SAME
 module-level objects Moto's code looks its backends up in. Both hold the
 gate (``aiomoto._gate``) alone, so no Moto call answers from parts of two
-states. How each awkward type is pickled is in ``aiomoto._state_reducers``.
+states: they wait for the calls under way (an SQS long poll included).
+How each awkward type is pickled is in ``aiomoto._state_reducers``, EC2's
+address generators and registries in ``aiomoto._state_ec2``.
 
 What IS captured:
 
@@ -23,7 +25,9 @@ What IS captured:
   keys as DER bytes), Cognito pools, users and keys, SSM parameter versions
   and tags, Secrets Manager versions and stages, and so on: whatever a
   backend holds, pickled as it is;
-- locks, conditions and events inside the state (new, in the same state);
+- weak proxies (ElasticBeanstalk's) point at the restored object itself;
+  locks, conditions and events inside the state come back new, in the same
+  state;
   threads inside the state that have finished (Batch jobs, DynamoDB exports
   and imports), as thread objects that are not alive;
 - EC2: each subnet's address generator resumes where it was (the next
@@ -44,7 +48,8 @@ What is NOT captured:
   import, an SWF timer, a CloudFormation custom resource, a Step Functions
   execution): ``capture`` and ``restore`` first wait up to
   :data:`_BACKGROUND_WAIT` seconds for Moto's threads, then ``capture``
-  raises ``SnapshotError`` for one still running inside the state;
+  raises ``SnapshotError`` naming the service if one still runs (or if a
+  thread held inside the state is alive; ``restore`` goes ahead);
 - anything outside this process's memory: Docker containers (Lambda
   invocations, Batch), a Moto server in another process;
 - Moto's own API backend (``moto_api``: its recorder), which is no
@@ -102,10 +107,11 @@ def capture() -> bytes:
     """All of Moto's in-memory state in this process, as bytes (a pickle).
 
     Raises ``SnapshotError`` naming the service and the reason for state
-    that cannot be captured (never a partial snapshot); waits for Moto's
-    background threads to finish first, and refuses work still running.
+    that cannot be captured (never a partial snapshot). Waits up to
+    :data:`_BACKGROUND_WAIT` seconds for Moto's background threads first,
+    and refuses if one still runs.
     """
-    _wait_for_background_work()
+    _refuse_running(_wait_for_background_work())
     with _gate.exclusive():
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
@@ -130,7 +136,8 @@ def restore(data: bytes) -> None:
     The copy shares no object with the live state or with other copies;
     the module-level backend dicts are refilled in place. Raises
     ``SnapshotError`` if ``data`` cannot be loaded (the live state is then
-    left as it was).
+    left as it was). Waits, as ``capture`` does, for Moto's background
+    threads, but goes ahead with any still running.
     """
     _wait_for_background_work()
     with _gate.exclusive():
@@ -289,18 +296,39 @@ def _model_classes() -> Iterator[Any]:
 _SERVING_MODULES = ("moto.moto_server", "moto.server", "moto.moto_proxy")
 
 
-def _wait_for_background_work() -> None:
+def _wait_for_background_work() -> list[threading.Thread]:
+    """Wait up to :data:`_BACKGROUND_WAIT` for Moto's threads; return those still running."""
     deadline = time.monotonic() + _BACKGROUND_WAIT
+    running = []
     for thread in threading.enumerate():
         if thread is not threading.current_thread() and _does_moto_work(thread):
             thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                running.append(thread)
+    return running
+
+
+def _refuse_running(running: list[threading.Thread]) -> None:
+    if running:
+        thread = running[0]
+        service = _module_of(thread).split(".")[1]
+        raise SnapshotError(
+            f"the state of Moto's {service!r} service cannot be captured: background work "
+            f"is still running after {_BACKGROUND_WAIT:g} s ({type(thread).__qualname__} "
+            f"{thread.name!r}); let it finish first"
+        )
 
 
 def _does_moto_work(thread: threading.Thread) -> bool:
     """Whether ``thread`` is (or runs) Moto code other than a server's."""
-    target = getattr(thread, "_target", None)
-    module = str(getattr(target, "__module__", None) or type(thread).__module__)
+    module = _module_of(thread)
     return module.startswith("moto.") and not module.startswith(_SERVING_MODULES)
+
+
+def _module_of(thread: threading.Thread) -> str:
+    """The module of the code ``thread`` runs: its target's, or its class's."""
+    target = getattr(thread, "_target", None)
+    return str(getattr(target, "__module__", None) or type(thread).__module__)
 
 
 def _dispose_bodies(tracked: dict[Any, list[Any]]) -> None:

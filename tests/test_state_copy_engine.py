@@ -198,17 +198,20 @@ def test_capture_waits_for_a_dynamodb_export_and_keeps_it() -> None:
         assert described["ExportStatus"] == "COMPLETED"
 
 
-def test_capture_waits_for_moto_threads_only_so_long(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_moto_work_still_running_after_the_wait_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(_state_copy, "_BACKGROUND_WAIT", 0.0)
     release = threading.Event()
     namespace = {"__module__": "moto.dynamodb.fake", "run": lambda self: release.wait()}
-    busy = type("Export", (threading.Thread,), namespace)()
+    busy = type("Export", (threading.Thread,), namespace)(name="export")
     with mock_aws():
+        data = _state_copy.capture()
         busy.start()
         try:
-            assert _state_copy._does_moto_work(busy)
-            _state_copy.capture()  # returns, though the thread still runs
-            assert busy.is_alive()
+            with pytest.raises(SnapshotError, match=r"'dynamodb' .*still running .*'export'"):
+                _state_copy.capture()
+            _state_copy.restore(data)  # a restore goes ahead
         finally:
             release.set()
             busy.join()

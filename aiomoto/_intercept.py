@@ -25,20 +25,18 @@ answer is gets decided here, once:
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Mapping
-from contextvars import ContextVar, Token
-from types import MappingProxyType, TracebackType
-from typing import Any, TypeVar
+from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest
-from botocore.exceptions import ClientError
 from moto.core.models import botocore_stubber
 
 from aiomoto import _guard
+from aiomoto._calls import APICall, current_call
+from aiomoto._rules import Answer
 from aiomoto.faults import Fault
-from aiomoto.history import AWSCall, CallHistory
+from aiomoto.history import CallHistory
 
 __all__ = [
     "Attempt",
@@ -53,8 +51,6 @@ __all__ = [
     "stop_recording",
 ]
 
-_T = TypeVar("_T")
-
 #: A response as Moto's handlers produce it: status, headers, body.
 MotoAnswer = tuple[int, Any, Any]
 
@@ -62,7 +58,7 @@ MotoAnswer = tuple[int, Any, Any]
 _in_process = True
 
 
-#: Guards changes to the two lists below; readers take a snapshot.
+#: Guards changes to the collections below; readers take a snapshot.
 _lock = threading.Lock()
 
 #: The histories of the mocks that are active, which every call is added to.
@@ -70,12 +66,6 @@ _recorders: list[CallHistory] = []
 
 #: The faults in force, oldest first.
 _faults: list[Fault] = []
-
-#: The API call under way in this thread or task, which attempts belong to.
-_current_call: ContextVar[_APICall | None] = ContextVar("aiomoto_api_call", default=None)
-
-#: Numbers API calls in the order they start.
-_call_order = itertools.count()
 
 
 def start_recording(history: CallHistory) -> None:
@@ -110,9 +100,9 @@ def clear() -> None:
     """Forget every recorder and fault (called when the outermost mock exits)."""
     with _lock:
         _recorders.clear()
-        faults = list(_faults)
-    for fault in faults:
-        fault.remove()  # also ends it for the mock that injected it
+        installed = list(_faults)
+    for item in installed:
+        item.remove()  # also ends it for the mock that installed it
     with _lock:
         _faults.clear()
 
@@ -129,30 +119,30 @@ def attempt(request: AWSPreparedRequest) -> Attempt:
     The newest matching fault that fires answers it (earlier latency-only
     faults that fire add their delay); otherwise Moto does, in-process.
     """
-    call = _current_call.get()
+    call = current_call.get()
     delay = 0.0
-    answering = None
+    answer: Answer | None = None
     if call is not None:
         call.attempts += 1
         for fault in reversed(tuple(_faults)):
             if fault._applies_to(call) and fault._fires():
                 delay += fault.latency
                 if fault._answers:
-                    answering = fault
+                    answer = fault
                     break
-    return Attempt(call, delay, answering)
+    return Attempt(call, delay, answer)
 
 
 class Attempt:
     """How aiomoto answers one attempt: wait :attr:`delay` seconds, then :meth:`respond`."""
 
-    def __init__(self, call: _APICall | None, delay: float, fault: Fault | None) -> None:
+    def __init__(self, call: APICall | None, delay: float, answer: Answer | None) -> None:
         self._call = call
         self.delay = delay
-        self._fault = fault
+        self._answer = answer
         #: Whether :meth:`respond` reads the request body (async hooks read
         #: an async body first).
-        self.reads_body = fault is None and _in_process
+        self.reads_body = answer is None and _in_process
 
     def respond(self, request: AWSPreparedRequest) -> MotoAnswer | None:
         """The answer, or ``None`` to send the request over HTTP as it is.
@@ -161,8 +151,8 @@ class Attempt:
         ``RealHTTPRequestBlockedError`` for a request that would leave the
         process.
         """
-        if self._fault is not None and self._call is not None:
-            return self._fault._raise_or_render(self._call, request.url, request.method)
+        if self._answer is not None and self._call is not None:
+            return self._answer._raise_or_render(self._call, request.url, request.method)
         if not _in_process:
             return None
         found: MotoAnswer | None = (
@@ -173,84 +163,12 @@ class Attempt:
         return found
 
 
-def api_call(client: Any, operation_name: str, api_params: Mapping[str, Any]) -> _APICall:
+def api_call(client: Any, operation_name: str, api_params: Mapping[str, Any]) -> APICall:
     """Run one API call of ``client`` inside ``with``; record it on the way out.
 
     Use as ``with api_call(...) as call: return call.done(<the SDK's call>)``.
     """
     meta = client.meta
-    return _APICall(meta.service_model, operation_name, api_params, meta.region_name)
-
-
-class _APICall:
-    """One API call under way: what was asked, and its attempts so far."""
-
-    def __init__(
-        self, service_model: Any, operation: str, params: Mapping[str, Any], region: str | None
-    ) -> None:
-        #: The client's own model, so that errors are rendered in the
-        #: protocol this client speaks.
-        self.service_model = service_model
-        self.service: str = service_model.service_name
-        self.operation = operation
-        # Handlers may change the caller's dict later in the call (botocore
-        # wraps a bytes Body in a file object, for one): keep what was passed.
-        self.params = MappingProxyType(_copy_containers(params))
-        self.region = region
-        self.attempts = 0
-        self.order = next(_call_order)
-        self.recorders = tuple(_recorders)
-        self.response: Mapping[str, Any] | None = None
-        self._token: Token[_APICall | None] | None = None
-
-    def done(self, response: _T) -> _T:
-        """Keep the parsed response of a call that succeeded, and return it."""
-        self.response = response  # type: ignore[assignment]
-        return response
-
-    def __enter__(self) -> _APICall:
-        self._token = _current_call.set(self)
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        _current_call.reset(self._token)  # type: ignore[arg-type]
-        record = self._record(exc)
-        for history in self.recorders:
-            history._add(self.order, record)
-
-    def _record(self, exc: BaseException | None) -> AWSCall:
-        response = self.response
-        error_code = None
-        if isinstance(exc, ClientError):
-            response = exc.response
-            error_code = exc.response.get("Error", {}).get("Code")
-        metadata = response.get("ResponseMetadata", {}) if response is not None else {}
-        retries = metadata.get("RetryAttempts")
-        return AWSCall(
-            service=self.service,
-            operation=self.operation,
-            params=self.params,
-            region=self.region,
-            status=metadata.get("HTTPStatusCode"),
-            error_code=error_code,
-            # The SDK's count is right even when a handler answered an attempt
-            # before it reached us; with no response, ours is all there is.
-            attempts=retries + 1 if isinstance(retries, int) else self.attempts,
-            response=response,
-            exception=exc,
-        )
-
-
-def _copy_containers(value: Any) -> Any:
-    # Only dicts and lists are copied; anything else (a file object being
-    # uploaded, say) is kept as it is, unread.
-    if isinstance(value, Mapping):
-        return {key: _copy_containers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy_containers(item) for item in value]
-    return value
+    return APICall(
+        meta.service_model, operation_name, api_params, meta.region_name, tuple(_recorders)
+    )

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
-from aiomoto import _names, _wire
+from aiomoto import _wire
+from aiomoto._rules import Rule
 
 if TYPE_CHECKING:
-    from aiomoto._intercept import _APICall
+    from aiomoto._calls import APICall
 
 __all__ = ["Connection", "Fault"]
 
@@ -56,10 +57,10 @@ class Fault:
         region: str | None = None,
         seed: int = 0,
     ) -> None:
-        _names.service_model(service)
+        self._rule = Rule.of(service, operation, {}, region)
         self.service = service
-        self.operation = None if operation is None else _names.operation_name(service, operation)
-        self.region = None if region is None else _names.region_name(region)
+        self.operation = self._rule.operation
+        self.region = self._rule.region
         _check_effect(error, status, message, connection, latency)
         self.error = error
         self.status = status
@@ -134,12 +135,8 @@ class Fault:
 
     # -- used by aiomoto._intercept, for each attempt ---------------------------
 
-    def _applies_to(self, call: _APICall) -> bool:
-        return (
-            call.service == self.service
-            and (self.operation is None or call.operation == self.operation)
-            and (self.region is None or call.region == self.region)
-        )
+    def _applies_to(self, call: APICall) -> bool:
+        return self._rule.matches(call)
 
     def _fires(self) -> bool:
         """Whether this matching attempt is hit; counts the hit."""
@@ -156,7 +153,7 @@ class Fault:
         """Whether the fault answers the attempt, rather than only delaying it."""
         return self.error is not None or self.connection is not None
 
-    def _raise_or_render(self, call: _APICall, url: str, method: str | None) -> _wire.ErrorAnswer:
+    def _raise_or_render(self, call: APICall, url: str, method: str | None) -> _wire.ErrorAnswer:
         if self.connection == "refused":
             raise EndpointConnectionError(
                 endpoint_url=url, error=ConnectionRefusedError("refused by aiomoto.inject_fault")

@@ -45,7 +45,8 @@ class AWSCall:
     the HTTP attempts made, retries included, and ``response`` the parsed
     response or error response. ``exception`` is what the call raised, if
     anything (a ``ClientError``, or ``EndpointConnectionError`` when the
-    connection failed on every attempt).
+    connection failed on every attempt). ``stubbed`` says whether a stub
+    (:meth:`aiomoto.MockAWS.on`) answered the final attempt.
     """
 
     service: str
@@ -57,6 +58,7 @@ class AWSCall:
     attempts: int
     response: Mapping[str, Any] | None = field(repr=False)
     exception: BaseException | None = field(default=None, repr=False, compare=False)
+    stubbed: bool = False
 
     @property
     def method(self) -> str:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         MockStateError,
         ModeConflictError,
         MotoServerError,
+        NotImplementedByMotoError,
         NotInServerModeError,
         ProxyModeUnsupportedError,
         RealHTTPRequestBlockedError,
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from aiomoto.history import AWSCall, CallHistory
     from aiomoto.mock import MockAWS, MockAWSOptions, active_mock, mock_aws, mock_aws_decorator
     from aiomoto.server import AutoEndpointMode, MotoServer
+    from aiomoto.stubs import Stub
     from aiomoto.testcase import (
         AsyncMockAWSMixin,
         IsolatedAsyncioMockAWSTestCase,
@@ -48,6 +50,7 @@ _EXPORTS = {
     "RealHTTPRequestBlockedError": "aiomoto.exceptions",
     "ModeConflictError": "aiomoto.exceptions",
     "MotoServerError": "aiomoto.exceptions",
+    "NotImplementedByMotoError": "aiomoto.exceptions",
     "NotInServerModeError": "aiomoto.exceptions",
     "ServerModeDependencyError": "aiomoto.exceptions",
     "ServerUnreachableError": "aiomoto.exceptions",
@@ -57,6 +60,7 @@ _EXPORTS = {
     "AWSCall": "aiomoto.history",
     "CallHistory": "aiomoto.history",
     "Fault": "aiomoto.faults",
+    "Stub": "aiomoto.stubs",
     "MockAWS": "aiomoto.mock",
     "active_mock": "aiomoto.mock",
     "mock_aws": "aiomoto.mock",
@@ -85,12 +89,14 @@ __all__ = [
     "ModeConflictError",
     "MotoServer",
     "MotoServerError",
+    "NotImplementedByMotoError",
     "NotInServerModeError",
     "ProxyModeUnsupportedError",
     "RealHTTPRequestBlockedError",
     "ServerModeDependencyError",
     "ServerUnreachableError",
     "SnapshotError",
+    "Stub",
     "__version__",
     "active_mock",
     "mock_aws",

@@ -15,40 +15,49 @@ Those hooks only adapt I/O (reading an async body, sleeping without
 blocking, building the response type their HTTP backend expects); what the
 answer is gets decided here, once:
 
-- a matching injected fault (:func:`add_fault`) answers first, with an AWS
+- a matching injected fault (:func:`install`) answers first, with an AWS
   error or a connection failure, after its latency;
+- then the newest matching stub (:func:`install`) with an answer left, with
+  its scripted output or its failure, rendered as AWS would send it;
 - in-process, Moto answers; a request Moto does not recognise raises
   :class:`~aiomoto.exceptions.RealHTTPRequestBlockedError`, unless Moto's
-  ``passthrough`` config lets it out;
+  ``passthrough`` config lets it out, and an operation Moto does not
+  implement raises :class:`~aiomoto.exceptions.NotImplementedByMotoError`;
 - in server mode, the request goes to the server over HTTP as it is.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import moto
 from botocore.awsrequest import AWSPreparedRequest
 from moto.core.models import botocore_stubber
 
 from aiomoto import _guard
 from aiomoto._calls import APICall, current_call
 from aiomoto._rules import Answer
+from aiomoto.exceptions import NotImplementedByMotoError
 from aiomoto.faults import Fault
 from aiomoto.history import CallHistory
+
+if TYPE_CHECKING:
+    from aiomoto.stubs import Stub
 
 __all__ = [
     "Attempt",
     "MotoAnswer",
-    "add_fault",
     "api_call",
     "attempt",
     "clear",
-    "remove_fault",
+    "install",
     "serve_in_process",
     "start_recording",
     "stop_recording",
+    "uninstall",
 ]
 
 #: A response as Moto's handlers produce it: status, headers, body.
@@ -61,11 +70,17 @@ _in_process = True
 #: Guards changes to the collections below; readers take a snapshot.
 _lock = threading.Lock()
 
+#: What Moto's ``BaseResponse.call_action`` raises for an action it has no handler for.
+_NOT_IMPLEMENTED = re.compile(r"The \S+ action has not been implemented")
+
 #: The histories of the mocks that are active, which every call is added to.
 _recorders: list[CallHistory] = []
 
 #: The faults in force, oldest first.
 _faults: list[Fault] = []
+
+#: The stubs in force by (service, operation), oldest first.
+_stubs: dict[tuple[str, str], list[Stub]] = {}
 
 
 def start_recording(history: CallHistory) -> None:
@@ -79,15 +94,28 @@ def stop_recording(history: CallHistory) -> None:
     _discard(_recorders, history)
 
 
-def add_fault(fault: Fault) -> None:
-    """Apply ``fault`` to every attempt from now on, before older faults."""
+def install(item: Fault | Stub) -> None:
+    """Apply a fault or stub to every attempt from now on, before older ones."""
     with _lock:
-        _faults.append(fault)
+        if isinstance(item, Fault):
+            _faults.append(item)
+        else:
+            # By operation: an attempt looks at its own operation's stubs only.
+            _stubs.setdefault(item._key, []).append(item)
 
 
-def remove_fault(fault: Fault) -> None:
-    """Stop applying ``fault``; does nothing if it is not applied."""
-    _discard(_faults, fault)
+def uninstall(item: Fault | Stub) -> None:
+    """Stop applying a fault or stub; does nothing if it is not applied."""
+    with _lock:
+        if isinstance(item, Fault):
+            if item in _faults:
+                _faults.remove(item)
+            return
+        stubs = _stubs.get(item._key, [])
+        if item in stubs:
+            stubs.remove(item)
+        if not stubs:
+            _stubs.pop(item._key, None)
 
 
 def _discard(items: list[Any], item: object) -> None:
@@ -97,14 +125,17 @@ def _discard(items: list[Any], item: object) -> None:
 
 
 def clear() -> None:
-    """Forget every recorder and fault (called when the outermost mock exits)."""
+    """Forget every recorder, fault and stub (called when the outermost mock exits)."""
     with _lock:
         _recorders.clear()
-        installed = list(_faults)
+        installed: list[Fault | Stub] = [*_faults]
+        for stubs in _stubs.values():
+            installed.extend(stubs)
     for item in installed:
         item.remove()  # also ends it for the mock that installed it
     with _lock:
         _faults.clear()
+        _stubs.clear()
 
 
 def serve_in_process(in_process: bool) -> None:
@@ -117,18 +148,29 @@ def attempt(request: AWSPreparedRequest) -> Attempt:
     """Decide how to answer one HTTP attempt; counts it for its API call.
 
     The newest matching fault that fires answers it (earlier latency-only
-    faults that fire add their delay); otherwise Moto does, in-process.
+    faults that fire add their delay); else the newest matching stub with
+    an answer left; otherwise Moto does, in-process.
     """
     call = current_call.get()
     delay = 0.0
     answer: Answer | None = None
     if call is not None:
         call.attempts += 1
+        call.stubbed = False
         for fault in reversed(tuple(_faults)):
             if fault._applies_to(call) and fault._fires():
                 delay += fault.latency
                 if fault._answers:
                     answer = fault
+                    break
+        stubs = _stubs.get((call.service, call.operation)) if answer is None else None
+        if stubs:
+            for stub in reversed(tuple(stubs)):
+                stub_delay, answer = stub._take(call)
+                delay += stub_delay
+                if answer is not None:
+                    call.stubbed = True
+                    call.answered_by.append(stub._calls)
                     break
     return Attempt(call, delay, answer)
 
@@ -155,9 +197,17 @@ class Attempt:
             return self._answer._raise_or_render(self._call, request.url, request.method)
         if not _in_process:
             return None
-        found: MotoAnswer | None = (
-            botocore_stubber.process_request(request) if botocore_stubber.enabled else None
-        )
+        try:
+            found: MotoAnswer | None = (
+                botocore_stubber.process_request(request) if botocore_stubber.enabled else None
+            )
+        except NotImplementedError as error:
+            call = self._call
+            if call is None or not _NOT_IMPLEMENTED.fullmatch(str(error)):
+                raise
+            raise NotImplementedByMotoError(
+                call.service, call.operation, moto.__version__
+            ) from error
         if found is None and not _guard.moto_lets_through(request.url):
             raise _guard.blocked_request_error(request.method, request.url)
         return found

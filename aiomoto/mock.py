@@ -23,6 +23,7 @@ from aiomoto._server_session import ServerSession
 from aiomoto.exceptions import MockStateError, NotInServerModeError
 from aiomoto.faults import Connection, Fault
 from aiomoto.history import CallHistory, _check_called, _check_not_called, _Pattern
+from aiomoto.stubs import Stub
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["MockAWS", "MockAWSOptions", "active_mock", "mock_aws", "mock_aws_decorator"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+_Installed = TypeVar("_Installed", Fault, Stub)
 
 #: When a decorated test class enters the mock: around each test, or once
 #: around the whole class.
@@ -84,7 +86,7 @@ class MockAWS:
 
     While active, it records every AWS API call of this process's clients
     in :attr:`calls`, which the ``assert_*`` methods read, and applies the
-    faults :meth:`inject_fault` adds.
+    faults :meth:`inject_fault` adds and the stubs :meth:`on` makes.
     """
 
     def __init__(
@@ -131,7 +133,7 @@ class MockAWS:
         self._scope = scope
         self._depth = 0  # how many times this object is entered right now
         self._calls = CallHistory()
-        self._faults: list[Fault] = []
+        self._faults: list[Fault | Stub] = []  # faults and stubs, which end with it
 
     def __repr__(self) -> str:
         server = "" if self._server is None else f", server={self._server!r}"
@@ -245,33 +247,52 @@ class MockAWS:
         ``TypeError`` for a missing effect, ``error`` with ``connection``, or
         ill-typed options.
         """
+        self._require_active("inject_fault() injects faults")
+        return self._install(
+            Fault(
+                service,
+                operation,
+                error=error,
+                status=status,
+                message=message,
+                connection=connection,
+                latency=latency,
+                times=times,
+                probability=probability,
+                region=region,
+                seed=seed,
+            )
+        )
+
+    def on(self, service: str, operation: str, /, **params: Any) -> Stub:
+        """Answer matching calls yourself: a :class:`~aiomoto.Stub` to queue answers on.
+
+        Matches calls of ``operation`` (API or method name) whose parameters
+        include ``params`` (``mock.ANY`` matches anything); see
+        ``docs/gaps.rst``. The stub ends as a fault does. Raises
+        :class:`~aiomoto.exceptions.MockStateError` unless this mock is
+        active, and ``ValueError`` for unknown names.
+        """
+        self._require_active("on() makes stubs")
+        return self._install(Stub(service, operation, params))
+
+    def _require_active(self, what: str) -> None:
         if self._depth == 0:
             raise MockStateError(
-                "inject_fault() was called on a mock_aws that is not active: inject "
-                "faults inside its with block, decorated function or test."
+                f"{what} on a mock_aws that is not active: call it inside the mock's "
+                "with block, decorated function or test."
             )
-        fault = Fault(
-            service,
-            operation,
-            error=error,
-            status=status,
-            message=message,
-            connection=connection,
-            latency=latency,
-            times=times,
-            probability=probability,
-            region=region,
-            seed=seed,
-        )
-        fault._on_remove = self._forget_fault
-        self._faults.append(fault)
-        _intercept.add_fault(fault)
-        return fault
 
-    def _forget_fault(self, fault: Fault) -> None:
-        _intercept.remove_fault(fault)
-        if fault in self._faults:
-            self._faults.remove(fault)
+    def _install(self, item: _Installed) -> _Installed:
+        item._on_remove = self._forget
+        self._faults.append(item)
+        _intercept.install(item)
+        return item
+
+    def _forget(self, item: Fault | Stub) -> None:
+        _intercept.uninstall(item)
+        if item in self._faults:
+            self._faults.remove(item)
 
     def start(self, reset: bool | None = None) -> None:
         """Enter the mock; ``reset`` overrides this object's flag for this call.

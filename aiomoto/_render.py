@@ -42,7 +42,16 @@ _REST_PROTOCOLS = ("rest-json", "rest-xml")
 
 
 def check(shape: Any, value: Any, path: str) -> None:
-    """Raise ``ValueError`` / ``TypeError`` unless ``value`` fits ``shape``; ``path`` names it."""
+    """Raise ``ValueError`` / ``TypeError`` unless ``value`` fits ``shape``; ``path`` names it.
+
+    ``shape`` ``None`` (an operation with no output) takes an empty dict.
+    """
+    if shape is None:
+        if not isinstance(value, Mapping):
+            raise _wrong_type(path, "a dict", value)
+        if value:
+            raise ValueError(f"{path} must be empty: the operation has no output members")
+        return
     kind = shape.type_name
     if kind == "structure":
         if shape.serialization.get("eventstream"):
@@ -213,9 +222,6 @@ def _document(
         return json.dumps(_plain(shape, value, protocol)).encode()
     headers.setdefault("Content-Type", "application/xml")
     element = ElementTree.Element(root)
-    namespace = shape.serialization.get("xmlNamespace", {})
-    if "uri" in namespace:
-        element.set("xmlns", namespace["uri"])
     _xml_fields(element, shape, value)
     return _xml_bytes(element)
 
@@ -362,6 +368,11 @@ def _query_body(
 
 
 def _xml_fields(element: ElementTree.Element, shape: Any, value: Mapping[str, Any]) -> None:
+    namespace = shape.serialization.get("xmlNamespace")
+    if namespace:
+        # An attribute such as S3's xsi:type needs its prefix declared.
+        prefix = namespace.get("prefix")
+        element.set(f"xmlns:{prefix}" if prefix else "xmlns", namespace["uri"])
     for name, member, item in _members(shape, value):
         serialized = member.serialization.get("name", name)
         if member.serialization.get("xmlAttribute"):

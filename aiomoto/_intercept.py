@@ -108,13 +108,12 @@ def uninstall(item: Fault | Stub) -> None:
     """Stop applying a fault or stub; does nothing if it is not applied."""
     with _lock:
         if isinstance(item, Fault):
-            if item in _faults:
-                _faults.remove(item)
+            _faults[:] = [fault for fault in _faults if fault is not item]
             return
-        stubs = _stubs.get(item._key, [])
-        if item in stubs:
-            stubs.remove(item)
-        if not stubs:
+        rest = [stub for stub in _stubs.get(item._key, []) if stub is not item]
+        if rest:
+            _stubs[item._key] = rest
+        else:
             _stubs.pop(item._key, None)
 
 

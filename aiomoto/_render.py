@@ -69,7 +69,7 @@ def check(shape: Any, value: Any, path: str) -> None:
         for key, item in value.items():
             check(shape.key, key, f"{path} key {key!r}")
             check(shape.value, item, f"{path}[{key!r}]")
-    else:
+    elif not shape.serialization.get("jsonvalue"):  # a JSON value header takes any JSON
         _check_scalar(kind, value, path)
 
 
@@ -173,7 +173,7 @@ def _bind_to_http(
         elif location == "headers":
             prefix = member.serialization.get("name", "")
             headers.update({prefix + key: str(item) for key, item in value.items()})
-        elif location == "header":
+        else:  # "header": the only other place an output member is bound to
             headers[member.serialization.get("name", name)] = _header_text(member, value)
     return status
 
@@ -270,9 +270,7 @@ def _events(protocol: str, shape: Any, events: Iterable[Mapping[str, Any]]) -> b
         for member_name, member in event_shape.members.items():
             if member.serialization.get("eventheader") and member_name in members:
                 headers[member_name] = _header_value(member, members[member_name])
-        payload, content_type = _event_payload(protocol, event_shape, members)
-        if content_type is not None:
-            headers[":content-type"] = content_type
+        payload, headers[":content-type"] = _event_payload(protocol, event_shape, members)
         out += _eventstream.message(headers, payload)
     return bytes(out)
 
@@ -285,9 +283,7 @@ def _header_value(shape: Any, value: Any) -> object:
     return value
 
 
-def _event_payload(
-    protocol: str, shape: Any, members: Mapping[str, Any]
-) -> tuple[bytes, str | None]:
+def _event_payload(protocol: str, shape: Any, members: Mapping[str, Any]) -> tuple[bytes, str]:
     for name, member in shape.members.items():
         if member.serialization.get("eventpayload"):
             value = members.get(name)

@@ -68,7 +68,7 @@ def _caller(kind: str) -> Call:
 
     def run(service: str, method: str, /, **params: Any) -> dict[str, Any]:
         if kind == "boto3":
-            client = boto3.client(service, region_name=REGION, config=Config(retries=RETRIES))  # type: ignore[arg-type]
+            client = boto3.client(service, region_name=REGION, config=Config(retries=RETRIES))
             return _read_sync(getattr(client, method)(**params))
         return asyncio.run(_call_async(kind.split("-")[1], service, method, params))
 
@@ -287,7 +287,7 @@ def test_a_callable_answer_gets_the_calls_parameters(aws: MockAWS, call: Call) -
     assert response["Payload"] == b'{"echo": 1}'
     assert seen[0]["FunctionName"] == "f"
     with pytest.raises(TypeError):
-        seen[0]["FunctionName"] = "changed"  # type: ignore[index]
+        seen[0]["FunctionName"] = "changed"
 
 
 def test_a_callable_answers_output_is_checked_when_it_is_used(aws: MockAWS, call: Call) -> None:
@@ -327,7 +327,7 @@ def test_stub_calls_holds_the_calls_it_answered(aws: MockAWS, call: Call) -> Non
 def test_a_call_retried_through_one_stub_is_in_its_calls_once(aws: MockAWS) -> None:
     stub = aws.on("sqs", "SendMessage").fail(error="ThrottlingException", times=1)
     stub.respond({"MessageId": "m"})
-    sqs = boto3.client("sqs", region_name=REGION, config=Config(retries=RETRIES))  # type: ignore[arg-type]
+    sqs = boto3.client("sqs", region_name=REGION, config=Config(retries=RETRIES))
     sqs.send_message(QueueUrl=QUEUE_URL, MessageBody="x")
     assert [c.attempts for c in stub.calls] == [2]
 
@@ -369,9 +369,13 @@ def test_a_stub_of_a_nested_mock_ends_when_that_mock_exits() -> None:
 def test_a_failing_test_body_leaves_no_stub_installed() -> None:
     from aiomoto import _intercept
 
-    with pytest.raises(RuntimeError), mock_aws() as aws:
-        aws.on("s3", "ListBuckets").respond({"Buckets": []})
-        raise RuntimeError("test failed")
+    def failing_test() -> None:
+        with mock_aws() as aws:
+            aws.on("s3", "ListBuckets").respond({"Buckets": []})
+            raise RuntimeError("test failed")
+
+    with pytest.raises(RuntimeError, match="test failed"):
+        failing_test()
     assert _intercept._stubs == {}
 
 
@@ -471,7 +475,7 @@ def test_on_outside_an_active_mock_raises_mock_state_error() -> None:
 
 def test_a_rejected_answer_is_not_queued(aws: MockAWS) -> None:
     stub = aws.on("s3", "ListBuckets")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Bukkets"):
         stub.respond({"Bukkets": []})
     assert boto3.client("s3", region_name=REGION).list_buckets()["Buckets"] == []
 
@@ -497,7 +501,7 @@ async def test_blob_payloads_are_the_sdks_streaming_body_async(aws: MockAWS, bac
     async with AioSession().create_client("bedrock-runtime", config=config) as bedrock:
         response = await bedrock.invoke_model(modelId="m", body=b"{}")
         body = response["body"]
-        assert isinstance(body, aiobotocore.response.AioStreamingBodyBase)  # type: ignore[attr-defined]
+        assert isinstance(body, aiobotocore.response.AioStreamingBodyBase)
         async with body:
             assert await body.read() == b'{"out": 1}'
     assert response["contentType"] == "j"
@@ -530,9 +534,7 @@ def test_a_member_bound_to_the_status_code_sets_it(aws: MockAWS, call: Call) -> 
 
 def test_the_models_response_code_is_used(aws: MockAWS, call: Call) -> None:
     aws.on("lambda", "CreateFunction").respond({"FunctionName": "f"})
-    response = call(
-        "lambda", "create_function", FunctionName="f", Role="r", Code={"ZipFile": b"z"}
-    )
+    response = call("lambda", "create_function", FunctionName="f", Role="r", Code={"ZipFile": b"z"})
     assert _metadata(response)["HTTPStatusCode"] == 201
 
 
@@ -634,7 +636,9 @@ def test_rest_xml(aws: MockAWS, call: Call) -> None:
 
 def test_query(aws: MockAWS, call: Call) -> None:
     aws.on("sns", "ListTopics").respond({"Topics": [{"TopicArn": "a"}, {"TopicArn": "b"}]})
-    aws.on("sts", "GetCallerIdentity").respond({"Account": "999999999999", "Arn": "arn", "UserId": "u"})
+    aws.on("sts", "GetCallerIdentity").respond(
+        {"Account": "999999999999", "Arn": "arn", "UserId": "u"}
+    )
     assert call("sns", "list_topics")["Topics"] == [{"TopicArn": "a"}, {"TopicArn": "b"}]
     response = call("sts", "get_caller_identity")
     assert response["Account"] == "999999999999"
@@ -714,9 +718,10 @@ def test_converse_stream(aws: MockAWS, stream_call: Call) -> None:
         {"messageStop": {"stopReason": "end_turn"}},
     ]
     aws.on("bedrock-runtime", "ConverseStream").respond({"stream": events})
-    assert stream_call("bedrock-runtime", "converse_stream", modelId="m", messages=_MESSAGES)[
-        "stream"
-    ] == events
+    assert (
+        stream_call("bedrock-runtime", "converse_stream", modelId="m", messages=_MESSAGES)["stream"]
+        == events
+    )
 
 
 def test_invoke_model_with_response_stream(aws: MockAWS, stream_call: Call) -> None:
@@ -724,7 +729,9 @@ def test_invoke_model_with_response_stream(aws: MockAWS, stream_call: Call) -> N
     aws.on("bedrock-runtime", "InvokeModelWithResponseStream").respond(
         {"body": chunks, "contentType": "application/json"}
     )
-    response = stream_call("bedrock-runtime", "invoke_model_with_response_stream", modelId="m", body=b"{}")
+    response = stream_call(
+        "bedrock-runtime", "invoke_model_with_response_stream", modelId="m", body=b"{}"
+    )
     assert response["body"] == chunks
     assert response["contentType"] == "application/json"
 
@@ -765,9 +772,10 @@ def test_an_event_stream_of_the_json_protocol_opens_with_the_other_members(
 
 def test_an_empty_event_stream(aws: MockAWS, stream_call: Call) -> None:
     aws.on("bedrock-runtime", "ConverseStream").respond({})
-    assert stream_call("bedrock-runtime", "converse_stream", modelId="m", messages=_MESSAGES)[
-        "stream"
-    ] == []
+    assert (
+        stream_call("bedrock-runtime", "converse_stream", modelId="m", messages=_MESSAGES)["stream"]
+        == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -832,7 +840,54 @@ def test_stub_is_exported() -> None:
 
 def test_connection_failures_on_every_attempt_raise(aws: MockAWS) -> None:
     aws.on("sqs", "SendMessage").fail(connection="refused")
-    sqs = boto3.client("sqs", region_name=REGION, config=Config(retries=RETRIES))  # type: ignore[arg-type]
+    sqs = boto3.client("sqs", region_name=REGION, config=Config(retries=RETRIES))
     with pytest.raises(EndpointConnectionError):
         sqs.send_message(QueueUrl=QUEUE_URL, MessageBody="x")
     assert aws.calls[-1].stubbed
+
+
+def test_a_different_not_implemented_error_from_moto_is_raised_as_it_is(
+    aws: MockAWS, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.core.models import botocore_stubber
+
+    def process_request(request: Any) -> None:
+        raise NotImplementedError("something else")
+
+    monkeypatch.setattr(botocore_stubber, "process_request", process_request)
+    with pytest.raises(NotImplementedError, match="something else") as raised:
+        boto3.client("s3", region_name=REGION).list_buckets()
+    assert not isinstance(raised.value, NotImplementedByMotoError)
+
+
+def test_an_unimplemented_action_outside_an_api_call_is_raised_as_moto_raised_it(
+    aws: MockAWS,
+) -> None:
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    model = dynamodb.meta.service_model.operation_model("DescribeContributorInsights")
+    request = {
+        "url_path": "/",
+        "query_string": "",
+        "method": "POST",
+        "headers": {
+            "X-Amz-Target": "DynamoDB_20120810.DescribeContributorInsights",
+            "Content-Type": "application/x-amz-json-1.0",
+        },
+        "body": b'{"TableName": "t"}',
+        "url": "https://dynamodb.us-east-1.amazonaws.com/",
+        "context": {"client_config": dynamodb.meta.config},
+    }
+    with pytest.raises(NotImplementedError) as raised:
+        dynamodb._endpoint.make_request(model, request)
+    assert not isinstance(raised.value, NotImplementedByMotoError)
+
+
+def test_a_stub_made_directly_is_never_installed_and_removes_quietly() -> None:
+    stub = Stub("s3", "ListBuckets", {})
+    stub.remove()
+    assert not stub.active
+
+
+def test_an_operation_without_output_rejects_members(aws: MockAWS) -> None:
+    with pytest.raises(ValueError, match="no output members"):
+        aws.on("sns", "DeleteTopic").respond({"TopicArn": "a"})

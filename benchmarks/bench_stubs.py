@@ -1,0 +1,112 @@
+"""Print what installed stubs cost the calls they do not answer.
+
+Times an S3 put_object + get_object (body read) pair through aiobotocore
+under aiomoto, with no stub and with 100 stubs installed on other
+operations (S3's and other services'), each divided by the same pair
+through boto3 under Moto's own mock_aws, and prints how far the ratio moves
+(target: no more than 2%). Stubs are looked up by (service, operation), so
+the 100 should cost next to nothing.
+
+As in bench_core.py, the sides are timed in small alternating batches and
+the median of the ratios between neighbouring batches is printed, because
+this machine's speed drifts by several percent within seconds. Run:
+``python benchmarks/bench_stubs.py [--batches N] [--pairs N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import time
+from typing import Any
+
+import boto3
+import moto
+from aiobotocore.session import AioSession
+
+import aiomoto
+
+BODY = b"x" * 1024
+STUBS = 100
+
+#: Operations to stub, none of them PutObject or GetObject.
+_OTHERS = [
+    ("s3", "HeadObject"),
+    ("s3", "ListObjectsV2"),
+    ("s3", "DeleteObject"),
+    ("sqs", "SendMessage"),
+    ("dynamodb", "GetItem"),
+]
+
+
+def _sync_pairs(s3: Any, pairs: int) -> float:
+    s3.create_bucket(Bucket="bench")
+    start = time.perf_counter()
+    for i in range(pairs):
+        s3.put_object(Bucket="bench", Key=f"k{i}", Body=BODY)
+        s3.get_object(Bucket="bench", Key=f"k{i}")["Body"].read()
+    return (time.perf_counter() - start) / pairs
+
+
+async def _async_pairs(s3: Any, pairs: int) -> float:
+    await s3.create_bucket(Bucket="bench")
+    start = time.perf_counter()
+    for i in range(pairs):
+        await s3.put_object(Bucket="bench", Key=f"k{i}", Body=BODY)
+        response = await s3.get_object(Bucket="bench", Key=f"k{i}")
+        await response["Body"].read()
+    return (time.perf_counter() - start) / pairs
+
+
+def _install_stubs(aws: aiomoto.MockAWS) -> None:
+    for number in range(STUBS):
+        service, operation = _OTHERS[number % len(_OTHERS)]
+        aws.on(service, operation).respond({}, times=1)
+
+
+async def main(batches: int, pairs: int) -> None:
+    os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
+    sync_s3 = boto3.client("s3", region_name="us-east-1")
+    async with AioSession().create_client("s3", region_name="us-east-1") as aio_s3:
+
+        async def boto3_under_moto() -> float:
+            with moto.mock_aws():
+                return _sync_pairs(sync_s3, pairs)
+
+        async def without_stubs() -> float:
+            async with aiomoto.mock_aws():
+                return await _async_pairs(aio_s3, pairs)
+
+        async def with_stubs() -> float:
+            async with aiomoto.mock_aws() as aws:
+                _install_stubs(aws)
+                return await _async_pairs(aio_s3, pairs)
+
+        for warm_up in (boto3_under_moto, without_stubs, with_stubs):
+            await warm_up()
+        plain: list[float] = []
+        stubbed: list[float] = []
+        sides = [boto3_under_moto, without_stubs, with_stubs]
+        for batch in range(batches):
+            # Rotate which side goes first, so that none always runs warmer,
+            # and compare each side with the Moto batch next to it.
+            order = sides[batch % 3 :] + sides[: batch % 3]
+            times = {side: await side() for side in order}
+            plain.append(times[without_stubs] / times[boto3_under_moto])
+            stubbed.append(times[with_stubs] / times[boto3_under_moto])
+        base, loaded = statistics.median(plain), statistics.median(stubbed)
+        print(
+            f"S3 put+get pair, aiobotocore under aiomoto / boto3 under Moto: "
+            f"no stubs {base:.3f}, {STUBS} stubs on other operations {loaded:.3f}, "
+            f"moved {(loaded / base - 1) * 100:+.1f}% (target within 2%)"
+        )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batches", type=int, default=45)
+    parser.add_argument("--pairs", type=int, default=100)
+    args = parser.parse_args()
+    asyncio.run(main(args.batches, args.pairs))

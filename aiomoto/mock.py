@@ -265,13 +265,10 @@ class MockAWS:
         )
 
     def on(self, service: str, operation: str, /, **params: Any) -> Stub:
-        """Answer matching calls yourself: a :class:`~aiomoto.Stub` to queue answers on.
+        """Answer matching calls yourself: a :class:`~aiomoto.Stub` (see ``docs/gaps.rst``).
 
-        Matches calls of ``operation`` (API or method name) whose parameters
-        include ``params`` (``mock.ANY`` matches anything); see
-        ``docs/gaps.rst``. The stub ends as a fault does. Raises
-        :class:`~aiomoto.exceptions.MockStateError` unless this mock is
-        active, and ``ValueError`` for unknown names.
+        Matches calls of ``operation`` whose parameters include ``params``; it
+        ends as a fault does. Raises ``MockStateError`` unless this mock is active.
         """
         self._require_active("on() makes stubs")
         return self._install(Stub(service, operation, params))

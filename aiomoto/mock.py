@@ -247,22 +247,25 @@ class MockAWS:
         ``TypeError`` for a missing effect, ``error`` with ``connection``, or
         ill-typed options.
         """
-        self._require_active("inject_fault() injects faults")
-        return self._install(
-            Fault(
-                service,
-                operation,
-                error=error,
-                status=status,
-                message=message,
-                connection=connection,
-                latency=latency,
-                times=times,
-                probability=probability,
-                region=region,
-                seed=seed,
+        if self._depth == 0:
+            raise MockStateError(
+                "inject_fault() was called on a mock_aws that is not active: inject "
+                "faults inside its with block, decorated function or test."
             )
+        fault = Fault(
+            service,
+            operation,
+            error=error,
+            status=status,
+            message=message,
+            connection=connection,
+            latency=latency,
+            times=times,
+            probability=probability,
+            region=region,
+            seed=seed,
         )
+        return self._install(fault)
 
     def on(self, service: str, operation: str, /, **params: Any) -> Stub:
         """Answer matching calls yourself: a :class:`~aiomoto.Stub` (see ``docs/gaps.rst``).
@@ -270,15 +273,12 @@ class MockAWS:
         Matches calls of ``operation`` whose parameters include ``params``; it
         ends as a fault does. Raises ``MockStateError`` unless this mock is active.
         """
-        self._require_active("on() makes stubs")
-        return self._install(Stub(service, operation, params))
-
-    def _require_active(self, what: str) -> None:
         if self._depth == 0:
             raise MockStateError(
-                f"{what} on a mock_aws that is not active: call it inside the mock's "
-                "with block, decorated function or test."
+                "on() was called on a mock_aws that is not active: make stubs "
+                "inside its with block, decorated function or test."
             )
+        return self._install(Stub(service, operation, params))
 
     def _install(self, item: _Installed) -> _Installed:
         item._on_remove = self._forget

@@ -288,8 +288,7 @@ class MockAWS:
 
     def _forget(self, item: Fault | Stub) -> None:
         _intercept.uninstall(item)
-        if item in self._faults:
-            self._faults.remove(item)
+        self._faults = [kept for kept in self._faults if kept is not item]
 
     def start(self, reset: bool | None = None) -> None:
         """Enter the mock; ``reset`` overrides this object's flag for this call.

@@ -274,3 +274,14 @@ def test_query_protocols_without_a_namespace(protocol: str) -> None:
     )
     output = {"Names": ["a", "b"], "At": WHEN}
     assert _parse(operation, output) == output
+
+
+def test_cbor_numbers_of_a_double_member_are_sent_as_doubles() -> None:
+    operation = _operation(
+        "smithy-rpc-v2-cbor",
+        {"members": {"Ratio": {"shape": "Double"}, "At": {"shape": "Timestamp"}}},
+        {"Double": {"type": "double"}},
+    )
+    parsed = _parse(operation, {"Ratio": 2, "At": WHEN})
+    assert parsed == {"Ratio": 2.0, "At": WHEN}
+    assert isinstance(parsed["Ratio"], float)

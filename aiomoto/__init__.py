@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         MockStateError,
         ModeConflictError,
         MotoServerError,
+        NotImplementedByMotoError,
         NotInServerModeError,
         ProxyModeUnsupportedError,
         RealHTTPRequestBlockedError,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from aiomoto.mock import MockAWS, MockAWSOptions, active_mock, mock_aws, mock_aws_decorator
     from aiomoto.server import AutoEndpointMode, MotoServer
     from aiomoto.snapshots import Snapshot
+    from aiomoto.stubs import Stub
     from aiomoto.testcase import (
         AsyncMockAWSMixin,
         IsolatedAsyncioMockAWSTestCase,
@@ -49,6 +51,7 @@ _EXPORTS = {
     "RealHTTPRequestBlockedError": "aiomoto.exceptions",
     "ModeConflictError": "aiomoto.exceptions",
     "MotoServerError": "aiomoto.exceptions",
+    "NotImplementedByMotoError": "aiomoto.exceptions",
     "NotInServerModeError": "aiomoto.exceptions",
     "ServerModeDependencyError": "aiomoto.exceptions",
     "ServerUnreachableError": "aiomoto.exceptions",
@@ -59,6 +62,7 @@ _EXPORTS = {
     "CallHistory": "aiomoto.history",
     "CustomErrorCode": "aiomoto.faults",
     "Fault": "aiomoto.faults",
+    "Stub": "aiomoto.stubs",
     "MockAWS": "aiomoto.mock",
     "active_mock": "aiomoto.mock",
     "mock_aws": "aiomoto.mock",
@@ -89,6 +93,7 @@ __all__ = [
     "ModeConflictError",
     "MotoServer",
     "MotoServerError",
+    "NotImplementedByMotoError",
     "NotInServerModeError",
     "ProxyModeUnsupportedError",
     "RealHTTPRequestBlockedError",
@@ -96,6 +101,7 @@ __all__ = [
     "ServerUnreachableError",
     "Snapshot",
     "SnapshotError",
+    "Stub",
     "__version__",
     "active_mock",
     "mock_aws",

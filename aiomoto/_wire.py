@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import json
-import struct
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -32,7 +31,7 @@ from xml.sax.saxutils import escape
 import botocore.retries.standard
 from botocore.loaders import create_loader
 
-from aiomoto import _names
+from aiomoto import _cbor, _names
 
 __all__ = [
     "CustomErrorCode",
@@ -218,7 +217,7 @@ def error_response(
         else:
             headers["Content-Type"] = "application/cbor"
             headers["smithy-protocol"] = "rpc-v2-cbor"
-            body = _cbor_text_map(document)
+            body = _cbor.encode(document)
     elif protocol == "rest-json":
         headers["Content-Type"] = "application/json"
         headers["x-amzn-ErrorType"] = code
@@ -262,23 +261,3 @@ def _xml_error(
             f"</ErrorResponse>"
         )
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + document).encode()
-
-
-def _cbor_text_map(document: dict[str, str]) -> bytes:
-    """Encode a map of text to text as CBOR (RFC 8949): all an error body needs."""
-    out = bytearray(_cbor_head(5, len(document)))
-    for key, value in document.items():
-        for text in (key, value):
-            data = text.encode()
-            out += _cbor_head(3, len(data)) + data
-    return bytes(out)
-
-
-def _cbor_head(major: int, length: int) -> bytes:
-    if length < 24:
-        return bytes([major << 5 | length])
-    if length < 0x100:
-        return bytes([major << 5 | 24, length])
-    if length < 0x10000:
-        return bytes([major << 5 | 25]) + struct.pack(">H", length)
-    return bytes([major << 5 | 26]) + struct.pack(">I", length)

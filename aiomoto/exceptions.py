@@ -12,6 +12,7 @@ __all__ = [
     "MockStateError",
     "ModeConflictError",
     "MotoServerError",
+    "NotImplementedByMotoError",
     "NotInServerModeError",
     "ProxyModeUnsupportedError",
     "RealHTTPRequestBlockedError",
@@ -142,3 +143,24 @@ class SnapshotError(AiomotoError):
     written by another version of Moto, aiomoto or Python, or that is not a
     snapshot at all (the message says which, with both versions).
     """
+
+
+class NotImplementedByMotoError(AiomotoError, NotImplementedError):
+    """The mock was asked for an AWS operation that Moto does not implement.
+
+    It subclasses ``NotImplementedError``, which Moto raises for the same
+    call, so code that catches that keeps working. :attr:`service` and
+    :attr:`operation` name the call; the message names Moto's version and
+    the ``aws.on(...).respond({...})`` line that answers it with a stub.
+    """
+
+    def __init__(self, service: str, operation: str, moto_version: str) -> None:
+        self.service = service
+        self.operation = operation
+        super().__init__(
+            f"Moto {moto_version} does not implement {service}.{operation}. Answer it "
+            f"yourself with a stub while Moto serves everything else, inside the mock:\n"
+            f'    aws.on("{service}", "{operation}").respond({{...}})\n'
+            f"(aws being the active mock_aws, e.g. the `aws` pytest fixture); see "
+            f"aiomoto's docs, \"Filling Moto's gaps\"."
+        )

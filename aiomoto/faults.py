@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
 from aiomoto import _names, _wire
+from aiomoto._rules import Rule
 from aiomoto._wire import CustomErrorCode
 from aiomoto.exceptions import MockStateError
 
 if TYPE_CHECKING:
-    from aiomoto._intercept import _APICall
+    from aiomoto._calls import APICall
 
 __all__ = ["Connection", "CustomErrorCode", "Fault"]
 
@@ -46,6 +47,15 @@ _UNSENDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uff
 
 #: Set by :meth:`aiomoto.MockAWS.inject_fault` while it makes a :class:`Fault`.
 _INJECTING: ContextVar[bool] = ContextVar("aiomoto_injecting_fault", default=False)
+
+
+def new_fault(service: str, operation: str | None, /, **options: Any) -> Fault:
+    """A :class:`Fault` for ``inject_fault`` or ``Stub.fail``: the one way to make one."""
+    token = _INJECTING.set(True)
+    try:
+        return Fault(service, operation, **options)
+    finally:
+        _INJECTING.reset(token)
 
 
 class Fault:
@@ -79,10 +89,11 @@ class Fault:
                 "one made directly would never fire. Call inject_fault on an active "
                 "mock, e.g. aiomoto.active_mock().inject_fault('s3', error='SlowDown')."
             )
-        model = _names.service_model(service)
+        self._rule = Rule.of(service, operation, {}, region)
         self.service = service
-        self.operation = None if operation is None else _names.operation_name(service, operation)
-        self.region = None if region is None else _names.region_name(region)
+        self.operation = self._rule.operation
+        self.region = self._rule.region
+        model = _names.service_model(service)
         _check_effect(error, status, message, connection, latency, retry_after, model)
         self.error = error
         self.status = status
@@ -165,12 +176,8 @@ class Fault:
 
     # -- used by aiomoto._intercept, for each attempt ---------------------------
 
-    def _applies_to(self, call: _APICall) -> bool:
-        return (
-            call.service == self.service
-            and (self.operation is None or call.operation == self.operation)
-            and (self.region is None or call.region == self.region)
-        )
+    def _applies_to(self, call: APICall) -> bool:
+        return self._rule.matches(call)
 
     def _fires(self) -> bool:
         """Whether this matching attempt is hit; counts the hit."""
@@ -187,7 +194,7 @@ class Fault:
         """Whether the fault answers the attempt, rather than only delaying it."""
         return self.error is not None or self.connection is not None
 
-    def _raise_or_render(self, call: _APICall, url: str, method: str | None) -> _wire.ErrorAnswer:
+    def _raise_or_render(self, call: APICall, url: str, method: str | None) -> _wire.ErrorAnswer:
         if self.connection == "refused":
             raise EndpointConnectionError(
                 endpoint_url=url, error=ConnectionRefusedError("refused by aiomoto.inject_fault")

@@ -48,6 +48,8 @@ class AWSCall:
     connection failed on every attempt). ``retry_waits`` are the seconds the
     SDK's retry handler chose to wait before each retry, in order (skipped
     under a mock unless ``mock_aws(real_retry_waits=True)``).
+    connection failed on every attempt). ``stubbed`` says whether a stub
+    (:meth:`aiomoto.MockAWS.on`) answered the final attempt.
     """
 
     service: str
@@ -60,6 +62,7 @@ class AWSCall:
     response: Mapping[str, Any] | None = field(repr=False)
     exception: BaseException | None = field(default=None, repr=False, compare=False)
     retry_waits: tuple[float, ...] = ()
+    stubbed: bool = False
 
     @property
     def method(self) -> str:

@@ -23,9 +23,10 @@ from aiomoto._names import positional_only
 from aiomoto._server_options import DEFAULT_HOST, AutoEndpointMode, server_options
 from aiomoto._server_session import ServerSession
 from aiomoto.exceptions import MockStateError, NotInServerModeError
-from aiomoto.faults import _INJECTING, Connection, Fault
+from aiomoto.faults import Connection, Fault, new_fault
 from aiomoto.history import CallHistory, _check_called, _check_not_called, _Pattern
 from aiomoto.snapshots import Snapshot
+from aiomoto.stubs import Stub
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["MockAWS", "MockAWSOptions", "active_mock", "mock_aws", "mock_aws_decorator"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+_Installed = TypeVar("_Installed", Fault, Stub)
 
 #: When a decorated test class enters the mock: around each test, or once
 #: around the whole class.
@@ -92,7 +94,7 @@ class MockAWS:
 
     While active, it records every AWS API call of this process's clients
     in :attr:`calls`, which the ``assert_*`` methods read, and applies the
-    faults :meth:`inject_fault` adds. The SDK's waits between retry
+    faults :meth:`inject_fault` adds and the stubs :meth:`on` makes. The SDK's waits between retry
     attempts (and adaptive mode's rate limiter) are skipped and recorded in
     each call's ``retry_waits``; ``real_retry_waits=True`` sleeps them, for
     as long as this mock is open.
@@ -144,7 +146,7 @@ class MockAWS:
         self._real_retry_waits = real_retry_waits
         self._depth = 0  # how many times this object is entered right now
         self._calls = CallHistory()
-        self._faults: list[Fault] = []
+        self._faults: list[Fault | Stub] = []  # faults and stubs, which end with it
 
     def __repr__(self) -> str:
         server = "" if self._server is None else f", server={self._server!r}"
@@ -275,33 +277,45 @@ class MockAWS:
                 "inject_fault() was called on a mock_aws that is not active: inject "
                 "faults inside its with block, decorated function or test."
             )
-        token = _INJECTING.set(True)
-        try:
-            fault = Fault(
-                service,
-                operation,
-                error=error,
-                status=status,
-                message=message,
-                connection=connection,
-                latency=latency,
-                times=times,
-                probability=probability,
-                region=region,
-                seed=seed,
-                retry_after=retry_after,
-            )
-        finally:
-            _INJECTING.reset(token)
-        fault._on_remove = self._forget_fault
-        self._faults.append(fault)
-        _intercept.add_fault(fault)
-        return fault
+        fault = new_fault(
+            service,
+            operation,
+            error=error,
+            status=status,
+            message=message,
+            connection=connection,
+            latency=latency,
+            times=times,
+            probability=probability,
+            region=region,
+            seed=seed,
+            retry_after=retry_after,
+        )
+        return self._install(fault)
 
-    def _forget_fault(self, fault: Fault) -> None:
-        _intercept.remove_fault(fault)
-        if fault in self._faults:
-            self._faults.remove(fault)
+    @positional_only("on('s3', 'GetObject', Bucket='b')")
+    def on(self, service: str, operation: str, /, **params: Any) -> Stub:
+        """Answer matching calls yourself: a :class:`~aiomoto.Stub` (see ``docs/gaps.rst``).
+
+        Matches calls of ``operation`` whose parameters include ``params``; it
+        ends as a fault does. Raises ``MockStateError`` unless this mock is active.
+        """
+        if self._depth == 0:
+            raise MockStateError(
+                "on() was called on a mock_aws that is not active: make stubs "
+                "inside its with block, decorated function or test."
+            )
+        return self._install(Stub(service, operation, params))
+
+    def _install(self, item: _Installed) -> _Installed:
+        item._on_remove = self._forget
+        self._faults.append(item)
+        _intercept.install(item)
+        return item
+
+    def _forget(self, item: Fault | Stub) -> None:
+        _intercept.uninstall(item)
+        self._faults = [kept for kept in self._faults if kept is not item]
 
     def start(self, reset: bool | None = None) -> None:
         """Enter the mock; ``reset`` overrides this object's flag for this call.

@@ -272,3 +272,18 @@ async def test_aioboto3_sees_injected_faults_inside_its_retry_loop() -> None:
             with pytest.raises(ClientError):
                 await sqs.delete_queue(QueueUrl=url)
     assert aws.calls.filter("sqs", "SendMessage")[0].attempts == 2
+
+
+async def test_a_stub_answers_an_aioboto3_client_and_resource() -> None:
+    async with mock_aws() as aws:
+        aws.on("dynamodb", "DescribeContributorInsights").respond({"TableName": "orders"})
+        aws.on("s3", "GetObject", Bucket="shared", Key="k").respond({"Body": b"stubbed"})
+        session = aioboto3.Session()
+        async with session.client("dynamodb", region_name="us-east-1") as dynamodb:
+            insights = await dynamodb.describe_contributor_insights(TableName="orders")
+        async with session.resource("s3", region_name="us-east-1") as s3:
+            obj = await s3.Object("shared", "k")
+            body = (await obj.get())["Body"]
+            data = await body.read()
+    assert (insights["TableName"], data) == ("orders", b"stubbed")
+    assert [call.stubbed for call in aws.calls] == [True, True]

@@ -431,14 +431,14 @@ def test_reset_method_works_while_inactive_like_motos() -> None:
         assert bucket_names() == set()
 
 
-def test_public_surface_is_motos_plus_server_history_fault_and_snapshot_methods() -> None:
+def test_public_surface_is_motos_plus_server_history_fault_stub_and_snapshot_methods() -> None:
     mock = mock_aws()
     public = {name for name in dir(mock) if not name.startswith("_")}
     assert public == {
         *("reset", "start", "stop"),
         *("server_endpoint", "server_host", "server_port"),
         *("calls", "assert_called", "assert_called_once", "assert_not_called"),
-        "inject_fault",
+        *("inject_fault", "on"),
         *("snapshot", "restore"),
     }
     assert [name for name in vars(mock) if not name.startswith("_")] == []

@@ -243,10 +243,12 @@ def test_a_latency_answer_delays_the_attempt_the_next_answer_takes(
 
 
 def test_a_fail_answer_with_probability_lets_later_answers_be_reached(aws: MockAWS) -> None:
-    stub = aws.on("sqs", "SendMessage").fail(error="InternalError", probability=0.0)
+    # seed=0 draws 0.84 first: the fail answer misses, and the next one answers.
+    stub = aws.on("sqs", "SendMessage").fail(error="InternalError", probability=0.5, seed=0)
     stub.respond({"MessageId": "reached"})
     sqs = boto3.client("sqs", region_name=REGION)
     assert sqs.send_message(QueueUrl=QUEUE_URL, MessageBody="x")["MessageId"] == "reached"
+    assert aws.calls[-1].attempts == 1
 
 
 def test_fail_takes_every_inject_fault_keyword_but_region(aws: MockAWS) -> None:

@@ -19,13 +19,14 @@ from aiomoto import _activation, _intercept, _switches
 from aiomoto._classes import decorate_class
 from aiomoto._functions import decorate_function
 from aiomoto._server_options import DEFAULT_HOST, AutoEndpointMode, server_options
-from aiomoto._server_session import ServerSession
 from aiomoto.exceptions import MockStateError, NotInServerModeError
 from aiomoto.faults import Connection, Fault
 from aiomoto.history import CallHistory, _check_called, _check_not_called, _Pattern
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
+
+    from aiomoto._server_session import ServerSession
 
 __all__ = ["MockAWS", "MockAWSOptions", "active_mock", "mock_aws", "mock_aws_decorator"]
 

@@ -1,0 +1,138 @@
+"""Keep the speed-ups' long-lived data out of the garbage collector's full collections.
+
+The parsed botocore data that the speed-ups keep for the whole process (see
+``aiomoto._shared_loader``) is a large heap of containers, and every full
+(generation 2) collection walks all of it again, though none of it ever
+becomes garbage. ``gc.freeze()`` moves every object alive at that moment to
+the permanent generation, which collections do not walk; cyclic garbage in
+it is collected only after ``gc.unfreeze()``. So aiomoto freezes only at a
+moment when little besides long-lived data is alive, and never for good:
+
+- At an outermost start, before anything of that test's mock exists,
+  whenever the shared data has grown since the last freeze (the first
+  tests parse it): a ``gc.collect()`` first (which walks only what is not
+  frozen yet) leaves no garbage to freeze, then ``gc.freeze()`` adds what
+  is alive to what is frozen already.
+- Every :data:`REFREEZE_EVERY` outermost starts, everything is unfrozen
+  before that collection, so whatever died while frozen is collected then.
+- The first start that finds nothing frozen and no shared data yet (a
+  process's first) freezes without collecting first: the heap of imported
+  modules is never garbage, and a full collection of it costs most then.
+- Once aiomoto is no longer used (:data:`IDLE_COLLECTIONS` full collections
+  happen outside any mock, with no outermost start between them), it
+  unfreezes, and the collector takes everything back.
+
+What the test body makes while the mock is active is never frozen, nor is
+anything made afterwards; what a test made before entering its mock may be,
+and is then collected at the next refreeze or release at the latest.
+Nothing happens unless the speed-ups are on, and a process whose garbage
+collector is disabled, or that froze objects itself, is left alone.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+__all__ = ["IDLE_COLLECTIONS", "REFREEZE_EVERY", "frozen", "release", "started", "stopped"]
+
+#: Outermost starts after which a refreeze is due even if nothing grew.
+REFREEZE_EVERY = 100
+#: Full collections outside any mock after which the freeze is released.
+IDLE_COLLECTIONS = 2
+
+
+class _State:
+    #: ``gc.get_freeze_count()`` right after our freeze; ``None``: not frozen by us.
+    frozen_count: int | None = None
+    #: The shared data's size (:func:`started`'s argument) at our freeze.
+    frozen_size = 0
+    #: Outermost starts since what is frozen was last all unfrozen.
+    starts_since_thaw = 0
+    active = False
+    idle_collections = 0
+
+
+_state = _State()
+
+
+def frozen() -> bool:
+    """Whether objects are frozen by aiomoto right now."""
+    return _state.frozen_count is not None
+
+
+def started(shared_size: int) -> None:
+    """Note an outermost start; refreeze first if due.
+
+    ``shared_size`` measures the long-lived data (0 before any was made).
+    """
+    _state.active = True
+    _state.idle_collections = 0
+    if not _untouched_by_others():
+        _forget()
+        return
+    if not frozen():
+        _forget()  # released by the collector, which cannot drop its callback
+    _state.starts_since_thaw += 1
+    if not gc.isenabled():
+        return
+    if frozen():
+        thaw = _state.starts_since_thaw >= REFREEZE_EVERY
+        if not thaw and shared_size == _state.frozen_size:
+            return
+        if thaw:
+            gc.unfreeze()
+            _state.starts_since_thaw = 0
+    else:
+        gc.callbacks.append(_after_collection)
+        _state.starts_since_thaw = 0
+    if shared_size:
+        gc.collect()
+    gc.freeze()
+    _state.frozen_count = gc.get_freeze_count()
+    _state.frozen_size = shared_size
+
+
+def stopped() -> None:
+    """Note an outermost exit."""
+    _state.active = False
+    _untouched_by_others()  # remembers how many frozen objects are left
+
+
+def release() -> None:
+    """Unfreeze what aiomoto froze, unless someone else has frozen or unfrozen since."""
+    if frozen() and _untouched_by_others():
+        gc.unfreeze()
+    _forget()
+
+
+def _untouched_by_others() -> bool:
+    # Our frozen objects can only die, so a count above the last one seen
+    # means someone else froze: their objects are now mixed with ours, and
+    # it is all theirs to unfreeze. A count of 0 means someone unfroze.
+    count = gc.get_freeze_count()
+    if _state.frozen_count is None:
+        return count == 0
+    if 0 < count <= _state.frozen_count:
+        _state.frozen_count = count
+        return True
+    return False
+
+
+def _forget() -> None:
+    if _after_collection in gc.callbacks:
+        gc.callbacks.remove(_after_collection)
+    _state.frozen_count = None
+
+
+def _after_collection(phase: str, info: dict[str, Any]) -> None:
+    # Runs inside the collector, in whichever thread triggered it, while it
+    # walks gc.callbacks: so it leaves that list alone (the next start or
+    # release() drops this callback).
+    if phase != "stop" or info["generation"] != 2 or _state.active or not frozen():
+        return
+    _state.idle_collections += 1
+    if _state.idle_collections >= IDLE_COLLECTIONS:
+        if _untouched_by_others():
+            gc.unfreeze()
+        _state.frozen_count = None

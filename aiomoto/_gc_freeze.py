@@ -42,10 +42,14 @@ REFREEZE_EVERY = 100
 IDLE_COLLECTIONS = 2
 
 
+class _Canary:
+    """Made right after each freeze, so it is frozen only if someone else froze since."""
+
+
 class _State:
-    #: ``gc.get_freeze_count()`` right after our freeze; ``None``: not frozen by us.
-    frozen_count: int | None = None
-    #: The shared data's size (:func:`started`'s argument) at our freeze.
+    frozen = False
+    canary = _Canary()
+    #: The shared data's size (:func:`started`'s argument) at our last freeze.
     frozen_size = 0
     #: Outermost starts since what is frozen was last all unfrozen.
     starts_since_thaw = 0
@@ -58,7 +62,7 @@ _state = _State()
 
 def frozen() -> bool:
     """Whether objects are frozen by aiomoto right now."""
-    return _state.frozen_count is not None
+    return _state.frozen
 
 
 def started(shared_size: int) -> None:
@@ -68,71 +72,66 @@ def started(shared_size: int) -> None:
     """
     _state.active = True
     _state.idle_collections = 0
+    _state.starts_since_thaw += 1
+    thaw = _state.starts_since_thaw >= REFREEZE_EVERY
+    if _state.frozen and not thaw and shared_size == _state.frozen_size:
+        return  # the usual start: nothing to do, and nothing to look at
+    if not gc.isenabled():
+        return
     if not _untouched_by_others():
         _forget()
         return
-    if not frozen():
-        _forget()  # released by the collector, which cannot drop its callback
-    _state.starts_since_thaw += 1
-    if not gc.isenabled():
-        return
-    if frozen():
-        thaw = _state.starts_since_thaw >= REFREEZE_EVERY
-        if not thaw and shared_size == _state.frozen_size:
-            return
+    if _state.frozen:
         if thaw:
             gc.unfreeze()
             _state.starts_since_thaw = 0
     else:
+        _forget()  # the collector released it and could not drop its callback
         gc.callbacks.append(_after_collection)
         _state.starts_since_thaw = 0
     if shared_size:
         gc.collect()
     gc.freeze()
-    _state.frozen_count = gc.get_freeze_count()
+    _state.frozen = True
+    _state.canary = _Canary()
     _state.frozen_size = shared_size
 
 
 def stopped() -> None:
     """Note an outermost exit."""
     _state.active = False
-    _untouched_by_others()  # remembers how many frozen objects are left
 
 
 def release() -> None:
     """Unfreeze what aiomoto froze, unless someone else has frozen or unfrozen since."""
-    if frozen() and _untouched_by_others():
+    if _state.frozen and _untouched_by_others():
         gc.unfreeze()
     _forget()
 
 
 def _untouched_by_others() -> bool:
-    # Our frozen objects can only die, so a count above the last one seen
-    # means someone else froze: their objects are now mixed with ours, and
-    # it is all theirs to unfreeze. A count of 0 means someone unfroze.
-    count = gc.get_freeze_count()
-    if _state.frozen_count is None:
-        return count == 0
-    if 0 < count <= _state.frozen_count:
-        _state.frozen_count = count
-        return True
-    return False
+    # Both looks walk the collector's lists, so they are made only before
+    # aiomoto freezes or unfreezes, never on an ordinary start.
+    if not _state.frozen:
+        return gc.get_freeze_count() == 0
+    canary = _state.canary
+    return gc.get_freeze_count() > 0 and any(found is canary for found in gc.get_objects())
 
 
 def _forget() -> None:
     if _after_collection in gc.callbacks:
         gc.callbacks.remove(_after_collection)
-    _state.frozen_count = None
+    _state.frozen = False
 
 
 def _after_collection(phase: str, info: dict[str, Any]) -> None:
     # Runs inside the collector, in whichever thread triggered it, while it
     # walks gc.callbacks: so it leaves that list alone (the next start or
     # release() drops this callback).
-    if phase != "stop" or info["generation"] != 2 or _state.active or not frozen():
+    if phase != "stop" or info["generation"] != 2 or _state.active or not _state.frozen:
         return
     _state.idle_collections += 1
     if _state.idle_collections >= IDLE_COLLECTIONS:
         if _untouched_by_others():
             gc.unfreeze()
-        _state.frozen_count = None
+        _state.frozen = False

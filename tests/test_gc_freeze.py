@@ -139,10 +139,24 @@ def test_a_freeze_made_over_ours_is_left_to_its_maker() -> None:
         pass
     gc.freeze()
     try:
+        _gc_freeze.release()
+        assert not _gc_freeze.frozen()
+        assert gc.get_freeze_count() > 0  # theirs to unfreeze, ours mixed in
+    finally:
+        gc.unfreeze()
+
+
+def test_a_refreeze_due_after_someone_elses_freeze_is_skipped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_gc_freeze, "REFREEZE_EVERY", 1)
+    with mock_aws():
+        pass
+    gc.freeze()
+    try:
         with mock_aws():
             assert not _gc_freeze.frozen()
-        _gc_freeze.release()
-        assert gc.get_freeze_count() > 0  # theirs to unfreeze
+        assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
 

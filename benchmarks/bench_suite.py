@@ -281,10 +281,11 @@ def main(args: argparse.Namespace) -> None:
         _suite(args.suite_tests)
         rest = max(0, args.memory_tests - 20 - args.suite_tests)
         _run_realistic(True, rest)
-        growth = _rss_mib() - after_20
+        after_all = _rss_mib()
         print(
-            f"memory: RSS grew by {growth:.1f} MiB from the 20th to the "
-            f"{20 + args.suite_tests + rest}th realistic test (target <= 20 MiB)"
+            f"memory: RSS grew by {after_all - after_20:.1f} MiB from the 20th to the "
+            f"{20 + args.suite_tests + rest}th realistic test ({after_20:.0f} to "
+            f"{after_all:.0f} MiB; target <= 20 MiB)"
         )
         if args.no_comparisons:
             return

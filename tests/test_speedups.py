@@ -10,6 +10,8 @@ from __future__ import annotations
 import gc
 import inspect
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -477,8 +479,9 @@ def test_boto3_and_aiobotocore_sessions_share_one_parse(mocked: None) -> None:
     assert s3_model(boto3_session)["shapes"] is s3_model(AioSession())["shapes"]
     boto3_loader = boto3_session.get_component("data_loader")
     aio_loader = AioSession().get_component("data_loader")
-    assert boto3_loader.load_data("endpoints")["partitions"][0]["regions"] is (
-        aio_loader.load_data("endpoints")["partitions"][0]["regions"]
+    assert (
+        boto3_loader.load_data("endpoints")["partitions"][0]["regions"]
+        is (aio_loader.load_data("endpoints")["partitions"][0]["regions"])
     )
 
 
@@ -522,3 +525,13 @@ def test_parsing_shared_data_leaves_the_collector_as_it_was(mocked: None, enable
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+def test_mock_aws_loads_server_mode_and_aiohttps_server_side_only_when_needed() -> None:
+    code = (
+        "import sys\n"
+        "from aiomoto import mock_aws\n"
+        "lazy = ['aiomoto.server', 'aiomoto._server_session', 'aiohttp.web']\n"
+        "assert not [name for name in lazy if name in sys.modules], sys.modules.keys()\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

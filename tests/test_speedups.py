@@ -94,6 +94,14 @@ def test_the_switch_is_read_on_each_outermost_start(monkeypatch: pytest.MonkeyPa
         assert _speedups.installed()
 
 
+def test_installing_again_while_installed_changes_nothing() -> None:
+    with mock_aws():
+        installed = patched_now()
+        _speedups.install()
+        assert patched_now() == installed
+    assert patched_now() == ORIGINALS
+
+
 def test_a_failed_start_leaves_nothing_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     def failing_start(self: Any, reset: bool = True) -> None:
         raise RuntimeError("Moto could not start")

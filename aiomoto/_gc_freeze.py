@@ -22,9 +22,11 @@ moment when little besides long-lived data is alive, and never for good:
   happen outside any mock, with no outermost start between them), it
   unfreezes, and the collector takes everything back.
 
-What the test body makes while the mock is active is never frozen, nor is
-anything made afterwards; what a test made before entering its mock may be,
-and is then collected at the next refreeze or release at the latest.
+Only what is alive at an outermost start that freezes is frozen: what a
+test makes and drops before the next outermost start is collected as usual.
+What lives on into such a start (made before entering the mock, or kept
+past its exit) and dies later is collected at the next thaw (every
+:data:`REFREEZE_EVERY` starts) or release at the latest.
 Nothing happens unless the speed-ups are on, and a process whose garbage
 collector is disabled, or that froze objects itself, is left alone.
 """
@@ -36,7 +38,7 @@ from typing import Any
 
 __all__ = ["IDLE_COLLECTIONS", "REFREEZE_EVERY", "frozen", "release", "started", "stopped"]
 
-#: Outermost starts after which a refreeze is due even if nothing grew.
+#: Outermost starts after which everything is unfrozen, collected and frozen again.
 REFREEZE_EVERY = 100
 #: Full collections outside any mock after which the freeze is released.
 IDLE_COLLECTIONS = 2

@@ -8,25 +8,24 @@ the permanent generation, which collections do not walk; cyclic garbage in
 it is collected only after ``gc.unfreeze()``. So aiomoto freezes only at a
 moment when little besides long-lived data is alive, and never for good:
 
-- At an outermost start, before anything of that test's mock exists,
-  whenever the shared data has grown since the last freeze (the first
-  tests parse it): a ``gc.collect()`` first (which walks only what is not
-  frozen yet) leaves no garbage to freeze, then ``gc.freeze()`` adds what
-  is alive to what is frozen already.
-- Every :data:`REFREEZE_EVERY` outermost starts, everything is unfrozen
-  before that collection, so whatever died while frozen is collected then.
-- The first start that finds nothing frozen and no shared data yet (a
-  process's first) freezes without collecting first: the heap of imported
-  modules is never garbage, and a full collection of it costs most then.
+- At an outermost start, before anything of that test's mock exists: the
+  first time (in a process, or after a release), and whenever the shared
+  data has grown since the last freeze (the first tests parse it). A
+  refreeze runs ``gc.collect()`` first, which walks only what is not frozen
+  yet, so no garbage made since the last freeze is frozen; the first
+  freeze does not, as that collection would walk the whole heap.
+- Every :data:`REFREEZE_EVERY` outermost starts (a thaw), everything is
+  unfrozen before that collection, so whatever died while frozen is
+  collected then.
 - Once aiomoto is no longer used (:data:`IDLE_COLLECTIONS` full collections
   happen outside any mock, with no outermost start between them), it
-  unfreezes, and the collector takes everything back.
+  unfreezes (a release), and the collector takes everything back.
 
-Only what is alive at an outermost start that freezes is frozen: what a
-test makes and drops before the next outermost start is collected as usual.
-What lives on into such a start (made before entering the mock, or kept
-past its exit) and dies later is collected at the next thaw (every
-:data:`REFREEZE_EVERY` starts) or release at the latest.
+Only what is alive at an outermost start that freezes is frozen, so what a
+test makes and drops before the next outermost start is collected as
+usual (a first freeze also freezes cyclic garbage not collected yet). What
+is frozen and dies later (made before entering the mock, or kept past its
+exit) is collected at the next thaw or release at the latest.
 Nothing happens unless the speed-ups are on, and a process whose garbage
 collector is disabled, or that froze objects itself, is left alone.
 """
@@ -87,12 +86,13 @@ def started(shared_size: int) -> None:
         if thaw:
             gc.unfreeze()
             _state.starts_since_thaw = 0
+        gc.collect()
     else:
+        # No collection first: it would walk the whole heap, and garbage
+        # frozen now is collected at the next thaw or release.
         _forget()  # the collector released it and could not drop its callback
         gc.callbacks.append(_after_collection)
         _state.starts_since_thaw = 0
-    if shared_size:
-        gc.collect()
     gc.freeze()
     _state.frozen = True
     _state.canary = _Canary()

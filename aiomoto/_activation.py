@@ -23,7 +23,7 @@ import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from moto.core.config import default_user_config
 from moto.core.models import MockAWS as _MotoMockAWS
@@ -40,8 +40,10 @@ from aiomoto import (
     _switches,
 )
 from aiomoto._server_options import ServerOptions
-from aiomoto._server_session import ServerSession, check_nested
 from aiomoto.exceptions import MockStateError, ModeConflictError, SnapshotError
+
+if TYPE_CHECKING:  # server mode's modules load when a server-mode mock starts
+    from aiomoto._server_session import ServerSession
 
 __all__ = [
     "Activation",
@@ -323,6 +325,8 @@ def _require_active_mode(server: ServerOptions | None) -> None:
             "from the inner mock_aws, or use server mode for the outer one too."
         )
     if server is not None and session is not None:
+        from aiomoto._server_session import check_nested
+
         check_nested(server, session)
 
 
@@ -360,6 +364,8 @@ def _require_same_state(seed: Seed | None) -> None:
 
 
 def _start_server(options: ServerOptions, reset: bool) -> None:
+    from aiomoto._server_session import ServerSession
+
     _state.env_snapshot = _aws_environment()
     try:
         session = ServerSession.open(options, reset)

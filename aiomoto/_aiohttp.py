@@ -31,11 +31,10 @@ import ipaddress
 import re
 import socket
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import aiohttp
-from aiohttp import web
 from aiohttp.client_proto import ResponseHandler
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.compat import HTTPHeaders
@@ -45,6 +44,9 @@ from moto.core.utils import get_equivalent_url_in_aws_domain
 from werkzeug.wrappers import Request as WerkzeugRequest
 
 from aiomoto import _guard
+
+if TYPE_CHECKING:  # aiohttp's server side loads when a URL is first answered
+    from aiohttp import web
 
 __all__ = ["patch", "unpatch"]
 
@@ -108,6 +110,8 @@ def _is_loopback(host: str | None) -> bool:
 
 async def _connect_to_moto(url: str) -> ResponseHandler:
     """Connect a new aiohttp client protocol to an in-process Moto responder."""
+    from aiohttp import web
+
     loop = asyncio.get_running_loop()
     client_end, server_end = socket.socketpair()
     try:
@@ -132,6 +136,8 @@ class _MotoResponder:
         self.client = client
 
     async def answer(self, request: web.BaseRequest) -> web.StreamResponse:
+        from aiohttp import web
+
         if request.headers.get("Expect", "").lower() == "100-continue":
             # aiohttp's client holds the body back until it hears this.
             await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")

@@ -9,6 +9,8 @@ each session's own (see the class).
 
 from __future__ import annotations
 
+import functools
+import gc
 import os
 import threading
 import weakref
@@ -17,10 +19,10 @@ from typing import Any
 
 import boto3
 from botocore.hooks import EventAliaser, HierarchicalEmitter
-from botocore.loaders import JSONFileLoader, Loader, create_loader
+from botocore.loaders import _JSON_OPEN_METHODS, JSONFileLoader, Loader, create_loader
 from botocore.utils import EVENT_ALIASES
 
-__all__ = ["SharedLoader"]
+__all__ = ["SharedLoader", "parsed_files"]
 
 
 #: Directories whose data files ship with an installed package, so they
@@ -33,6 +35,12 @@ _lock = threading.Lock()
 #: One plain botocore Loader per (search paths, extras types): the one
 #: every shared loader with that search path reads through.
 _sources: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
+
+
+def parsed_files() -> int:
+    """How many answers the shared Loaders hold: grows as data files are parsed."""
+    with _lock:
+        return sum(len(source._cache) for source in _sources.values())
 
 
 class SharedLoader(Loader):  # type: ignore[misc]
@@ -61,16 +69,16 @@ class SharedLoader(Loader):  # type: ignore[misc]
         self._aiomoto_copies: dict[int, tuple[Any, Any]] = {}
 
     def list_available_services(self, type_name: str) -> Any:
-        return self._read("list_available_services", type_name)
+        return self._read(type_name, "list_available_services", type_name)
 
     def determine_latest_version(self, service_name: str, type_name: str) -> Any:
-        return self._read("determine_latest_version", service_name, type_name)
+        return self._read(type_name, "determine_latest_version", service_name, type_name)
 
     def list_api_versions(self, service_name: str, type_name: str) -> Any:
-        return self._read("list_api_versions", service_name, type_name)
+        return self._read(type_name, "list_api_versions", service_name, type_name)
 
     def load_data_with_path(self, name: str) -> Any:
-        source = self._source()
+        source = self._source(os.path.basename(name))
         if source is None:
             return Loader.load_data_with_path(self, name)
         data, path = _call(source, "load_data_with_path", name)
@@ -86,7 +94,7 @@ class SharedLoader(Loader):  # type: ignore[misc]
         ):
             self._aiomoto_private.add(service_name)
             return self._read_privately(service_name, type_name, api_version)
-        source = self._source()
+        source = self._source(type_name)
         if source is None:
             return Loader.load_service_model(self, service_name, type_name, api_version)
         model = _call(source, "load_service_model", service_name, type_name, api_version)
@@ -94,8 +102,8 @@ class SharedLoader(Loader):  # type: ignore[misc]
             model = self._own_copy(model, _with_own_operations)
         return model
 
-    def _read(self, method: str, *args: Any) -> Any:
-        source = self._source()
+    def _read(self, kind: str, method: str, *args: Any) -> Any:
+        source = self._source(kind)
         if source is None:
             return getattr(Loader, method)(self, *args)
         found = _call(source, method, *args)
@@ -111,14 +119,23 @@ class SharedLoader(Loader):  # type: ignore[misc]
         finally:
             self._aiomoto_reading_privately -= 1
 
-    def _source(self) -> Any:
-        """The shared Loader to read through, or ``None`` to read as botocore does."""
+    def _source(self, kind: str) -> Any:
+        """The shared Loader to read through, or ``None`` to read as botocore does.
+
+        ``kind`` names the files read (``service-2``, ``endpoints``).
+        """
         if self._aiomoto_reading_privately or type(self.file_loader) is not JSONFileLoader:
             return None
         # botocore looks only in the search paths that are directories now.
         paths = tuple(path for path in self.search_paths if os.path.isdir(path))
         if not set(paths) <= _PACKAGE_DATA_DIRS:
             return None
+        # A directory with no file of this kind changes nothing botocore
+        # reads (boto3's holds only resources-1): leaving it out lets boto3's
+        # sessions and plain botocore's (aiobotocore's) share one parse.
+        paths = tuple(
+            path for path in paths if path == Loader.BUILTIN_DATA_PATH or kind in _kinds_in(path)
+        )
         key = (paths, tuple(self.extras_types))
         with _lock:
             source = _sources.get(key)
@@ -155,10 +172,36 @@ class SharedLoader(Loader):  # type: ignore[misc]
         return bool(aliaser._emitter._handlers.prefix_search(event_name))
 
 
+@functools.cache
+def _kinds_in(directory: str) -> frozenset[str]:
+    """The names of the data files in a package's data directory, without their suffix.
+
+    Both the files botocore finds by name (``endpoints.json``) and those in
+    ``service/api-version/`` (``resources-1.json``, ``service-2.sdk-extras.json``).
+    """
+    kinds = set()
+    for _, _, files in os.walk(directory, followlinks=True):
+        for name in files:
+            for suffix in _JSON_OPEN_METHODS:
+                if name.endswith(suffix):
+                    kinds.add(name[: -len(suffix)])
+    return frozenset(kinds)
+
+
 def _call(source: Any, method: str, *args: Any) -> Any:
     # One session at a time: botocore's Loader is not written for threads.
     with _lock:
-        return getattr(source, method)(*args)
+        # Parsing a file makes tens of thousands of containers and no
+        # garbage: collections meanwhile would only walk them, again and
+        # again (a full one too, in a process's first test). Collections
+        # due are made up for after, by allocation as usual.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return getattr(source, method)(*args)
+        finally:
+            if collecting:
+                gc.enable()
 
 
 def _copy_tree(node: Any) -> Any:

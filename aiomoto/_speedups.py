@@ -19,6 +19,8 @@ the same ~1,300 ``requests`` routes on each start. While an in-process
   remembered process-wide; both depend on nothing a session can change.
 - Moto's routes are built on the first start and registered again, their
   call records emptied, on later starts that reset Moto.
+- The garbage collector's full collections skip that long-lived data
+  (``aiomoto._gc_freeze``): frozen at an outermost start, when it grew.
 - S3's URL map, which Moto builds again for every S3 request (reloading
   ``moto.s3.urls`` twice to pick up ``MOTO_S3_CUSTOM_ENDPOINTS`` and
   ``MOTO_ENABLE_ISO_REGIONS``), is built once for each value of those two
@@ -39,10 +41,12 @@ from typing import Any
 import botocore.hooks
 import botocore.session
 import moto.core.models
+import moto.core.utils
 from botocore.hooks import EventAliaser
 from moto.core.base_backend import BaseBackend
 
-from aiomoto._shared_loader import SharedLoader
+from aiomoto import _gc_freeze
+from aiomoto._shared_loader import SharedLoader, parsed_files
 
 __all__ = ["SWITCH_VAR", "install", "installed", "uninstall", "wanted"]
 
@@ -53,6 +57,7 @@ _OFF_VALUES = frozenset({"0", "false", "no", "off"})
 
 _Session: Any = botocore.session.Session
 _moto_models: Any = moto.core.models
+_moto_utils: Any = moto.core.utils
 
 #: The originals, as botocore 1.3x-1.4x and Moto 5.x define them.
 _original_register_data_loader = _Session._register_data_loader
@@ -60,6 +65,8 @@ _original_aliaser_init = EventAliaser.__init__
 _original_accepts_kwargs = botocore.hooks.accepts_kwargs
 _original_enable_patching = _moto_models.MockAWS._enable_patching
 _original_callback_response = _moto_models.CallbackResponse
+#: Moto 5.1 calls botocore's ``create_loader``, later ones their own.
+_original_moto_create_loader = _moto_utils.create_loader
 #: S3Backend inherits ``urls`` from BaseBackend (Moto 5.x).
 _base_urls: Any = BaseBackend.urls
 
@@ -88,35 +95,64 @@ def installed() -> bool:
 
 def install() -> None:
     """Install the speed-ups (outermost start) unless ``AIOMOTO_SPEEDUPS`` is off."""
-    if not _state.installed and wanted():
-        _swap(
-            _register_shared_loader,
-            _init_aliaser_with_shared_cache,
-            _accepts_kwargs,
-            _enable_patching_recycling,
-        )
-        _s3_backend_class().urls = property(_s3_urls_built_once)
-        _state.installed = True
+    if _state.installed:
+        return
+    if not wanted():
+        _gc_freeze.release()
+        return
+    _gc_freeze.started(parsed_files() + len(_recycler.routes))
+    _swap(
+        _register_shared_loader,
+        _init_aliaser_with_shared_cache,
+        _accepts_kwargs,
+        _enable_patching_recycling,
+        _moto_loader_kept,
+    )
+    _s3_backend_class().urls = property(_s3_urls_built_once)
+    _state.installed = True
 
 
 def uninstall() -> None:
     """Put back what :func:`install` replaced (outermost exit)."""
     if _state.installed:
+        _gc_freeze.stopped()
         _swap(
             _original_register_data_loader,
             _original_aliaser_init,
             _original_accepts_kwargs,
             _original_enable_patching,
+            _original_moto_create_loader,
         )
         del _s3_backend_class().urls  # inherited from BaseBackend again
         _state.installed = False
 
 
-def _swap(register_data_loader: Any, aliaser_init: Any, accepts_kwargs: Any, enable: Any) -> None:
+def _swap(
+    register_data_loader: Any,
+    aliaser_init: Any,
+    accepts_kwargs: Any,
+    enable: Any,
+    moto_create_loader: Any,
+) -> None:
     _Session._register_data_loader = register_data_loader
     setattr(EventAliaser, "__init__", aliaser_init)  # noqa: B010
     botocore.hooks.accepts_kwargs = accepts_kwargs
     _moto_models.MockAWS._enable_patching = enable
+    _moto_utils.create_loader = moto_create_loader
+
+
+#: The one Loader Moto reads its service models through while installed.
+_moto_loader: list[Any] = []
+
+
+def _moto_loader_kept() -> Any:
+    # Moto reads each service's model once per process (it caches what it
+    # built from it), through a new Loader each time, and a new Loader lists
+    # every service directory before reading one file. The search paths are
+    # fixed (no environment variable), so one Loader answers the same.
+    if not _moto_loader:
+        _moto_loader.append(_original_moto_create_loader())
+    return _moto_loader[0]
 
 
 def _register_shared_loader(session: Any) -> None:

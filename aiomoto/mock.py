@@ -21,7 +21,6 @@ from aiomoto._config import checked_config
 from aiomoto._functions import decorate_function
 from aiomoto._names import positional_only
 from aiomoto._server_options import DEFAULT_HOST, AutoEndpointMode, server_options
-from aiomoto._server_session import ServerSession
 from aiomoto.exceptions import MockStateError, NotInServerModeError
 from aiomoto.faults import Connection, Fault, new_fault
 from aiomoto.history import CallHistory, _check_called, _check_not_called, _Pattern
@@ -30,6 +29,8 @@ from aiomoto.stubs import Stub
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
+
+    from aiomoto._server_session import ServerSession
 
 __all__ = ["MockAWS", "MockAWSOptions", "active_mock", "mock_aws", "mock_aws_decorator"]
 

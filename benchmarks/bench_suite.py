@@ -15,7 +15,15 @@ and a total over the run:
 3. an empty ``with aiomoto.mock_aws(): pass`` beside Moto's own
    (target <= 1.0);
 4. how much the process's resident memory grew from the 20th to the 300th
-   realistic test (target <= 20 MiB).
+   realistic test (target <= 20 MiB);
+5. the spread of a suite of 200 realistic tests run one after the other, as
+   a test suite runs them: the mean, the median and the 90th percentile per
+   test (targets: mean <= 1.2x and p90 <= 1.5x the median), and the time
+   spent in full (generation 2) garbage collections, timed through
+   ``gc.callbacks`` (target <= 3 ms per test);
+6. the first realistic test in a fresh process (a subprocess that imports
+   what a test module would, then runs one test), against the median of 5
+   (target <= 8x the median).
 
 The per-call figure (async S3 put+get against boto3 under Moto) is printed
 by ``benchmarks/bench_core.py``.
@@ -30,20 +38,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import json
 import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
 import boto3
-import moto
 from aiobotocore.session import AioSession
 
+# Only what a test module imports: the package loads its names on first use,
+# so the fresh process of ``--first-test`` pays for them inside its timing.
 import aiomoto
-from aiomoto import _speedups
 
+#: ``aiomoto._speedups.SWITCH_VAR``, spelt out so that importing this script
+#: loads nothing of aiomoto's.
+SWITCH_VAR = "AIOMOTO_SPEEDUPS"
 REGION = "us-east-1"
 BODY = b"x" * 1024
 
@@ -109,7 +124,7 @@ def _run_sync(mock: Callable[[], AbstractContextManager[Any]], tests: int) -> li
 
 
 def _run_realistic(speedups: bool, tests: int) -> list[float]:
-    os.environ[_speedups.SWITCH_VAR] = "1" if speedups else "0"
+    os.environ[SWITCH_VAR] = "1" if speedups else "0"
     times = []
     for _ in range(tests):
         start = time.perf_counter()
@@ -167,10 +182,113 @@ def _empty(mock: Callable[[], AbstractContextManager[Any]], contexts: int) -> li
     return times
 
 
-def main(batches: int, tests: int, memory_tests: int) -> None:
+class _FullCollections:
+    """Counts and times full (generation 2) collections while installed."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.count += 1
+            self.seconds += time.perf_counter() - self._started
+
+    def __enter__(self) -> _FullCollections:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        gc.callbacks.remove(self)
+
+
+def _percentile(times: list[float], fraction: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _suite(tests: int) -> float:
+    """Run ``tests`` realistic tests back to back and print their spread; return the median."""
+    os.environ[SWITCH_VAR] = "1"
+    with _FullCollections() as collections:
+        times = _run_realistic(True, tests)
+    mean, median, p90 = statistics.mean(times), statistics.median(times), _percentile(times, 0.9)
+    print(
+        f"suite of {tests} realistic tests: mean {mean * 1e3:.1f} ms, median "
+        f"{median * 1e3:.1f} ms, p90 {p90 * 1e3:.1f} ms; mean/median {mean / median:.2f} "
+        f"(target <= 1.2), p90/median {p90 / median:.2f} (target <= 1.5); total "
+        f"{sum(times):.2f} s"
+    )
+    print(
+        f"full collections: {collections.count} in {tests} tests, "
+        f"{collections.seconds * 1e3:.0f} ms in all, "
+        f"{collections.seconds * 1e3 / tests:.2f} ms per test (target <= 3 ms)"
+    )
+    return median
+
+
+def _first_test_in_fresh_process() -> None:
+    """Child process: import what a test module would, run one test, print timings as JSON."""
+    started = time.perf_counter()
+    mock_aws = aiomoto.mock_aws  # what ``from aiomoto import mock_aws`` loads
+    imported = time.perf_counter()
+    with mock_aws():
+        asyncio.run(realistic_test())
+    first = time.perf_counter() - imported
+    later = _run_realistic(True, 5)
+    print(
+        json.dumps(
+            {"import": imported - started, "first": first, "median": statistics.median(later)}
+        )
+    )
+
+
+def _first_tests(processes: int) -> None:
+    results = []
+    for _ in range(processes):
+        child = subprocess.run(
+            [sys.executable, __file__, "--first-test"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        results.append(json.loads(child.stdout))
+    for result in results:
+        print(
+            f"first test in a fresh process: {result['first'] * 1e3:.0f} ms "
+            f"(importing aiomoto.mock_aws before it: {result['import'] * 1e3:.0f} ms), "
+            f"median of the next 5 there {result['median'] * 1e3:.1f} ms, ratio "
+            f"{result['first'] / result['median']:.1f} (target <= 8)"
+        )
+
+
+def main(args: argparse.Namespace) -> None:
+    import moto  # here, not above: see the imports there
+
     os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
-    switch = os.environ.get(_speedups.SWITCH_VAR)
+    _first_tests(args.processes)
+    batches, tests = args.batches, args.tests
+    switch = os.environ.get(SWITCH_VAR)
     try:
+        # The process's first 20 tests, the suite, then the rest: one pass.
+        _run_realistic(True, 20)
+        after_20 = _rss_mib()
+        _suite(args.suite_tests)
+        rest = max(0, args.memory_tests - 20 - args.suite_tests)
+        _run_realistic(True, rest)
+        after_all = _rss_mib()
+        print(
+            f"memory: RSS grew by {after_all - after_20:.1f} MiB from the 20th to the "
+            f"{20 + args.suite_tests + rest}th realistic test ({after_20:.0f} to "
+            f"{after_all:.0f} MiB; target <= 20 MiB)"
+        )
+        if args.no_comparisons:
+            return
         for warm_up in (True, False):
             _run_realistic(warm_up, 2)
         _run_sync(moto.mock_aws, 2)
@@ -181,7 +299,7 @@ def main(batches: int, tests: int, memory_tests: int) -> None:
             batches,
             "target <= 0.25, stretch 0.15",
         )
-        os.environ[_speedups.SWITCH_VAR] = "1"
+        os.environ[SWITCH_VAR] = "1"
         _compare(
             "sync-only test, aiomoto.mock_aws vs moto.mock_aws",
             lambda: _run_sync(aiomoto.mock_aws, tests),
@@ -196,19 +314,11 @@ def main(batches: int, tests: int, memory_tests: int) -> None:
             batches,
             "target <= 1.0",
         )
-        _run_realistic(True, 20)
-        after_20 = _rss_mib()
-        _run_realistic(True, memory_tests - 20)
-        growth = _rss_mib() - after_20
-        print(
-            f"memory: RSS grew by {growth:.1f} MiB from the 20th to the "
-            f"{memory_tests}th realistic test (target <= 20 MiB)"
-        )
     finally:
         if switch is None:
-            os.environ.pop(_speedups.SWITCH_VAR, None)
+            os.environ.pop(SWITCH_VAR, None)
         else:
-            os.environ[_speedups.SWITCH_VAR] = switch
+            os.environ[SWITCH_VAR] = switch
 
 
 if __name__ == "__main__":
@@ -216,5 +326,15 @@ if __name__ == "__main__":
     parser.add_argument("--batches", type=int, default=11)
     parser.add_argument("--tests", type=int, default=3, help="tests per batch and side")
     parser.add_argument("--memory-tests", type=int, default=300)
+    parser.add_argument("--suite-tests", type=int, default=200)
+    parser.add_argument("--processes", type=int, default=3, help="fresh processes for --first-test")
+    parser.add_argument(
+        "--no-comparisons", action="store_true", help="print 4-6 only (no runs without speed-ups)"
+    )
+    parser.add_argument("--first-test", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    main(args.batches, args.tests, args.memory_tests)
+    if args.first_test:
+        os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
+        _first_test_in_fresh_process()
+    else:
+        main(args)

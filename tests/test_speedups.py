@@ -10,6 +10,8 @@ from __future__ import annotations
 import gc
 import inspect
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,6 +92,14 @@ def test_the_switch_is_read_on_each_outermost_start(monkeypatch: pytest.MonkeyPa
             assert not _speedups.installed()  # only the outermost start reads it
     with mock_aws():
         assert _speedups.installed()
+
+
+def test_installing_again_while_installed_changes_nothing() -> None:
+    with mock_aws():
+        installed = patched_now()
+        _speedups.install()
+        assert patched_now() == installed
+    assert patched_now() == ORIGINALS
 
 
 def test_a_failed_start_leaves_nothing_installed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -465,3 +475,71 @@ def test_s3s_own_url_property_is_restored_after_the_mock() -> None:
     with mock_aws():
         assert "urls" in vars(S3Backend)
     assert "urls" not in vars(S3Backend)
+
+
+# ---------------------------------------------------------------------------
+# The first test in a process
+# ---------------------------------------------------------------------------
+
+
+def test_boto3_and_aiobotocore_sessions_share_one_parse(mocked: None) -> None:
+    boto3_session = boto3.Session()._session
+    assert s3_model(boto3_session)["shapes"] is s3_model(AioSession())["shapes"]
+    boto3_loader = boto3_session.get_component("data_loader")
+    aio_loader = AioSession().get_component("data_loader")
+    assert (
+        boto3_loader.load_data("endpoints")["partitions"][0]["regions"]
+        is (aio_loader.load_data("endpoints")["partitions"][0]["regions"])
+    )
+
+
+def test_boto3_sessions_still_read_boto3s_own_files(mocked: None) -> None:
+    assert "s3" in boto3.Session().get_available_resources()
+    bucket = boto3.resource("s3", region_name="us-east-1").Bucket("resources")
+    bucket.create()
+    assert [b.name for b in boto3.resource("s3", region_name="us-east-1").buckets.all()] == [
+        "resources"
+    ]
+
+
+def test_the_kinds_of_file_in_a_data_directory(tmp_path: Path) -> None:
+    (tmp_path / "svc" / "2020-01-01").mkdir(parents=True)
+    (tmp_path / "svc" / "2020-01-01" / "resources-1.json").write_text("{}")
+    (tmp_path / "svc" / "2020-01-01" / "waiters-2.json.gz").write_bytes(b"")
+    (tmp_path / "svc" / "2020-01-01" / "notes.txt").write_text("")
+    (tmp_path / "endpoints.json").write_text("{}")
+    found = _shared_loader._kinds_in.__wrapped__(str(tmp_path))
+    assert found == {"resources-1", "waiters-2", "endpoints"}
+
+
+def test_moto_reads_its_models_through_one_loader_while_mocking() -> None:
+    from moto.core import utils as moto_utils
+
+    original = moto_utils.create_loader
+    with mock_aws():
+        assert moto_utils.create_loader() is moto_utils.create_loader()
+        assert moto_utils.create_loader().load_service_model("sqs", "service-2")["operations"]
+    assert moto_utils.create_loader is original
+    assert original() is not original()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_parsing_shared_data_leaves_the_collector_as_it_was(mocked: None, enabled: bool) -> None:
+    if not enabled:
+        gc.disable()
+    try:
+        loader = botocore.session.Session().get_component("data_loader")
+        assert loader.load_service_model("kinesis", "service-2")["shapes"]
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+
+
+def test_mock_aws_loads_server_mode_and_aiohttps_server_side_only_when_needed() -> None:
+    code = (
+        "import sys\n"
+        "from aiomoto import mock_aws\n"
+        "lazy = ['aiomoto.server', 'aiomoto._server_session', 'aiohttp.web']\n"
+        "assert not [name for name in lazy if name in sys.modules], sys.modules.keys()\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -153,6 +153,10 @@ def _load_state(path: str) -> None:
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"cannot save the state to {path}: {directory} is not a directory")
     if not os.path.exists(path):
+        from aiomoto import _activation
+
+        # Empty, as promised, even when this process used Moto before.
+        _activation.reset_backends()
         print(f"State: {path} does not exist yet; starting empty, saving there on stop")
         return
     seed = snapshots.Snapshot.load(path)

@@ -99,7 +99,10 @@ def test_a_refreeze_collects_what_died_while_frozen(monkeypatch: pytest.MonkeyPa
         assert _gc_freeze.frozen()
 
 
-def test_new_shared_data_is_frozen_at_the_next_start() -> None:
+def test_new_shared_data_is_frozen_at_the_next_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Shared data of its own, so that an earlier test's parse of the same
+    # model (frozen already) cannot stand in for the new one.
+    monkeypatch.setattr(_shared_loader, "_sources", {})
     with mock_aws():
         boto3.client("kinesis", region_name="us-east-1")
     kinesis = _shared_loader._sources

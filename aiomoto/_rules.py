@@ -16,17 +16,21 @@ whichever of them took it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from aiomoto import _names
+from aiomoto.exceptions import MockStateError
 from aiomoto.history import _Pattern
 
 if TYPE_CHECKING:
     from aiomoto._calls import APICall
 
-__all__ = ["Answer", "Rule"]
+__all__ = ["Answer", "Installed", "Rule", "made_by_a_mock"]
 
 #: A response ready for the HTTP hooks: status, headers, body.
 Response = tuple[int, Mapping[str, str], bytes]
@@ -70,3 +74,69 @@ class Rule:
         return (self.region is None or call.region == self.region) and self.pattern.matches(
             call  # type: ignore[arg-type]  # an API call under way has the fields matched
         )
+
+
+class Installed:
+    """The lifetime a fault and a stub share: in force until removed.
+
+    It ends with :meth:`remove`, on leaving ``with it:``, or when the mock
+    that installed it exits (that mock sets ``_on_remove``). Entering it
+    after it ended raises, since it would never answer again.
+    """
+
+    #: Says how to make a new one, for the errors below.
+    _remake = "make a new one on an active mock"
+
+    def __init__(self) -> None:
+        if not _making.get():
+            raise TypeError(
+                f"a {type(self).__name__} is made by a mock, which also installs it; "
+                f"one made directly would never answer: {self._remake}, e.g. through "
+                f"aiomoto.active_mock()."
+            )
+        self._removed = False
+        #: Called once by :meth:`remove`; set by the mock that installs it.
+        self._on_remove: Callable[[Any], None] = _not_installed
+
+    def remove(self) -> None:
+        """Stop applying it; removing it again does nothing."""
+        if not self._removed:
+            self._removed = True
+            self._on_remove(self)
+
+    def __enter__(self: _Self) -> _Self:
+        if self._removed:
+            raise MockStateError(
+                f"{self!r} was entered after it ended (by remove(), a with block, or "
+                f"the exit of the mock that installed it), so it would never answer "
+                f"again: {self._remake}."
+            )
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.remove()
+
+
+_Self = TypeVar("_Self", bound=Installed)
+
+#: Set while a mock makes a fault or a stub, the only way either is made.
+_making: ContextVar[bool] = ContextVar("aiomoto_making", default=False)
+
+
+@contextmanager
+def made_by_a_mock() -> Iterator[None]:
+    """Let the faults and stubs made inside be made (``inject_fault``, ``on``, ``Stub.fail``)."""
+    token = _making.set(True)
+    try:
+        yield
+    finally:
+        _making.reset(token)
+
+
+def _not_installed(item: Installed) -> None:
+    """What removing one does until a mock installs it."""

@@ -16,16 +16,13 @@ import math
 import random
 import re
 import threading
-from contextvars import ContextVar
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
 from aiomoto import _names, _wire
-from aiomoto._rules import Rule
+from aiomoto._rules import Installed, Rule, made_by_a_mock
 from aiomoto._wire import CustomErrorCode
-from aiomoto.exceptions import MockStateError
 
 if TYPE_CHECKING:
     from aiomoto._calls import APICall
@@ -45,26 +42,22 @@ MAX_LATENCY = 300.0
 #: Characters XML 1.0 cannot carry, so no error message may hold them.
 _UNSENDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
-#: Set by :meth:`aiomoto.MockAWS.inject_fault` while it makes a :class:`Fault`.
-_INJECTING: ContextVar[bool] = ContextVar("aiomoto_injecting_fault", default=False)
-
 
 def new_fault(service: str, operation: str | None, /, **options: Any) -> Fault:
     """A :class:`Fault` for ``inject_fault`` or ``Stub.fail``: the one way to make one."""
-    token = _INJECTING.set(True)
-    try:
+    with made_by_a_mock():
         return Fault(service, operation, **options)
-    finally:
-        _INJECTING.reset(token)
 
 
-class Fault:
+class Fault(Installed):
     """One injected fault; made by :meth:`aiomoto.MockAWS.inject_fault`.
 
     :attr:`hits` counts the attempts it answered. :meth:`remove` ends it,
     and so does leaving ``with fault:``, or the exit of the mock that
     injected it.
     """
+
+    _remake = "inject a new fault with inject_fault(...) on an active mock"
 
     def __init__(
         self,
@@ -83,12 +76,7 @@ class Fault:
         seed: int = 0,
         retry_after: float | None = None,
     ) -> None:
-        if not _INJECTING.get():
-            raise TypeError(
-                "a Fault is made by MockAWS.inject_fault(...), which also applies it; "
-                "one made directly would never fire. Call inject_fault on an active "
-                "mock, e.g. aiomoto.active_mock().inject_fault('s3', error='SlowDown')."
-            )
+        super().__init__()
         self._rule = Rule.of(service, operation, {}, region)
         self.service = service
         self.operation = self._rule.operation
@@ -119,9 +107,6 @@ class Fault:
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._hits = 0
-        self._removed = False
-        #: Called by :meth:`remove`; set by the mock that installs the fault.
-        self._on_remove: Any = _ignore
 
     @property
     def hits(self) -> int:
@@ -132,29 +117,6 @@ class Fault:
     def active(self) -> bool:
         """Whether the fault still applies: not removed, and ``times`` not used up."""
         return not self._removed and (self.times is None or self._hits < self.times)
-
-    def remove(self) -> None:
-        """Stop applying this fault; removing it again does nothing."""
-        if not self._removed:
-            self._removed = True
-            self._on_remove(self)
-
-    def __enter__(self) -> Fault:
-        if self._removed:
-            raise MockStateError(
-                f"{self!r} was entered after it ended (by remove(), a with block, or "
-                f"the exit of the mock that injected it), so it would never fire: "
-                f"inject a new fault with inject_fault(...) on an active mock."
-            )
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.remove()
 
     def __repr__(self) -> str:
         target = self.service + (f".{self.operation}" if self.operation else "")
@@ -209,10 +171,6 @@ class Fault:
         status = self.status if self.status is not None else _wire.default_status(code, shape)
         message = self.message if self.message is not None else f"{code} (aiomoto.inject_fault)"
         return _wire.error_response(model, code, shape, status, message, method, self.retry_after)
-
-
-def _ignore(fault: Fault) -> None:
-    """What removing a fault does until a mock installs it."""
 
 
 def _check_effect(

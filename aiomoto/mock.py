@@ -25,7 +25,7 @@ from aiomoto.exceptions import MockStateError, NotInServerModeError
 from aiomoto.faults import Connection, Fault, new_fault
 from aiomoto.history import CallHistory, _check_called, _check_not_called, _Pattern
 from aiomoto.snapshots import Snapshot
-from aiomoto.stubs import Stub
+from aiomoto.stubs import Stub, new_stub
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -306,7 +306,7 @@ class MockAWS:
                 "on() was called on a mock_aws that is not active: make stubs "
                 "inside its with block, decorated function or test."
             )
-        return self._install(Stub(service, operation, params))
+        return self._install(new_stub(service, operation, params))
 
     def _install(self, item: _Installed) -> _Installed:
         item._on_remove = self._forget

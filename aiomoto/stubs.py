@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from aiomoto import _names, _render
-from aiomoto._rules import Answer, Rule
+from aiomoto._rules import Answer, Installed, Rule, made_by_a_mock
 from aiomoto.faults import Fault, new_fault
 from aiomoto.history import CallHistory, _describe
 
@@ -36,7 +35,7 @@ __all__ = ["Response", "Stub"]
 Response = Mapping[str, Any] | Callable[[Mapping[str, Any]], Mapping[str, Any]]
 
 
-class Stub:
+class Stub(Installed):
     """Scripted answers for one operation's matching calls; made by :meth:`aiomoto.MockAWS.on`.
 
     Queue answers with :meth:`respond` and :meth:`fail` (each returns the
@@ -45,7 +44,10 @@ class Stub:
     of the mock that made it.
     """
 
+    _remake = "make a new stub with on(...) on an active mock"
+
     def __init__(self, service: str, operation: str, params: Mapping[str, Any]) -> None:
+        super().__init__()
         if operation is None:
             raise TypeError("on() needs an operation, e.g. aws.on('s3', 'GetObject')")
         self._rule = Rule.of(service, operation, params)
@@ -58,9 +60,6 @@ class Stub:
         self._answers: list[_Respond | Fault] = []
         self._lock = threading.Lock()
         self._calls = CallHistory()
-        self._removed = False
-        #: Called by :meth:`remove`; set by the mock that installs the stub.
-        self._on_remove: Any = None
 
     @property
     def calls(self) -> CallHistory:
@@ -106,24 +105,6 @@ class Stub:
             )
         self._answers.append(new_fault(self.service, self.operation, **options))
         return self
-
-    def remove(self) -> None:
-        """Stop answering; matching calls go to Moto again. Removing it again does nothing."""
-        if not self._removed:
-            self._removed = True
-            if self._on_remove is not None:
-                self._on_remove(self)
-
-    def __enter__(self) -> Stub:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.remove()
 
     def __repr__(self) -> str:
         state = "" if self.active else " removed"
@@ -187,3 +168,9 @@ def _check_times(times: object) -> None:
         raise TypeError(f"Stub.respond(times=...) must be None or an int, not {times!r}")
     if times is not None and times < 1:
         raise ValueError(f"Stub.respond(times=...) must be at least 1, not {times}")
+
+
+def new_stub(service: str, operation: str, params: Mapping[str, Any]) -> Stub:
+    """A :class:`Stub` for ``MockAWS.on``: the one way to make one."""
+    with made_by_a_mock():
+        return Stub(service, operation, params)

@@ -22,7 +22,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 import aiomoto
-from aiomoto import MockAWS, NotImplementedByMotoError, Stub, mock_aws
+from aiomoto import MockAWS, MockStateError, NotImplementedByMotoError, Stub, mock_aws
 from tests.conftest import BACKENDS, aio_config
 
 REGION = "us-east-1"
@@ -885,10 +885,25 @@ def test_an_unimplemented_action_outside_an_api_call_is_raised_as_moto_raised_it
     assert not isinstance(raised.value, NotImplementedByMotoError)
 
 
-def test_a_stub_made_directly_is_never_installed_and_removes_quietly() -> None:
-    stub = Stub("s3", "ListBuckets", {})
+def test_a_stub_made_directly_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match=r"made by a mock.*make a new stub with on\(\.\.\.\)"):
+        Stub("s3", "ListBuckets", {})
+
+
+def test_entering_a_removed_stub_is_a_mock_state_error(aws: MockAWS) -> None:
+    stub = aws.on("s3", "ListBuckets").respond({"Buckets": []})
     stub.remove()
-    assert not stub.active
+    with pytest.raises(MockStateError, match=r"entered after it ended.*make a new stub with on"):
+        with stub:
+            pass
+
+
+def test_entering_a_stub_after_its_mock_exited_is_a_mock_state_error() -> None:
+    with mock_aws() as aws:
+        stub = aws.on("s3", "ListBuckets").respond({"Buckets": []})
+    with pytest.raises(MockStateError, match="entered after it ended"):
+        with stub:
+            pass
 
 
 def test_an_operation_without_output_rejects_members(aws: MockAWS) -> None:

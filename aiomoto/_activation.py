@@ -6,26 +6,27 @@ The first enter (depth 0 -> 1) snapshots every ``AWS_*`` environment
 variable, starts Moto (resetting its backends if that context asked for it)
 and installs the hooks; the last exit (depth 1 -> 0) stops Moto (removing
 data if the outermost context asked for it), removes the hooks and puts the
-environment back exactly as it was. Inner enters and exits only count.
+environment back exactly as it was (``aiomoto._environment`` touches the
+variables). Inner enters and exits only count, except that a nested
+``config`` is layered over the outer one (``aiomoto._config_layers``).
 
 The outermost enter also picks the mode for everyone nested inside it: the
 in-process mock above, or server mode (``aiomoto._server_session``), which starts or
 attaches to a Moto server instead and patches nothing of Moto's. Entering
-the other mode while one is active raises :class:`ModeConflictError`.
+the other mode while one is active raises :class:`ModeConflictError`
+(``aiomoto._nesting`` checks what a nested enter must agree with).
 A ``state`` snapshot is restored by the outermost enter, after the reset.
 """
 
 from __future__ import annotations
 
 import copy
-import os
 import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from moto.core.config import default_user_config
 from moto.core.models import MockAWS as _MotoMockAWS
 
 from aiomoto import (
@@ -33,16 +34,19 @@ from aiomoto import (
     _aiohttp,
     _botocore,
     _config,
-    _guard,
+    _environment,
     _intercept,
+    _nesting,
     _retry_waits,
     _speedups,
     _switches,
 )
+from aiomoto._config_layers import ConfigLayers
 from aiomoto._server_options import ServerOptions
-from aiomoto.exceptions import MockStateError, ModeConflictError, SnapshotError
+from aiomoto.exceptions import MockStateError, NotInServerModeError
 
 if TYPE_CHECKING:  # server mode's modules load when a server-mode mock starts
+    from aiomoto._holdings import Holdings
     from aiomoto._server_session import ServerSession
 
 __all__ = [
@@ -52,13 +56,12 @@ __all__ = [
     "active_owners",
     "enter",
     "exit",
+    "innermost_owner",
     "is_active",
     "server_session",
+    "server_session_of",
     "unwind",
 ]
-
-#: Credential variables that must not pair a real value with Moto's fake keys.
-_REAL_CREDENTIAL_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION")
 
 
 class Seed(Protocol):
@@ -87,11 +90,9 @@ class Owner(Protocol):
     def stop(self, remove_data: bool | None = None) -> None:
         """Exit once (see ``MockAWS.stop``)."""
 
-    def _first_enter(self) -> None:
-        """Begin what the owner does while entered (call recording)."""
-
-    def _last_exit(self) -> None:
-        """End what ``_first_enter`` began, and the owner's faults."""
+    #: Its call history, faults and stubs: begun on its first open enter,
+    #: ended on its last exit.
+    _holdings: Holdings
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,15 +107,6 @@ class Activation:
     where: str
 
 
-class _Overlay:
-    """A nested context's ``config``, applied until that context exits."""
-
-    def __init__(self, owner: Owner, config: Mapping[str, Any]) -> None:
-        self.owner = owner
-        self.config = config
-        self.env_snapshot = _aws_environment()
-
-
 class _State:
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -124,12 +116,11 @@ class _State:
         #: The running server-mode session; ``None`` in-process or inactive.
         self.session: ServerSession | None = None
         #: Moto's config as the outermost context set it, and the nested
-        #: contexts' configs layered over it, innermost last.
-        self.config_base: dict[str, Any] = {}
+        #: contexts' configs layered over it.
+        self.config = ConfigLayers()
         #: Moto's config from before the outermost enter, put back after
         #: the outermost exit whatever happened in between.
         self.config_before: dict[str, Any] = {}
-        self.overlays: list[_Overlay] = []
         #: Every open enter, outermost first.
         self.activations: list[Activation] = []
 
@@ -146,6 +137,21 @@ def active_owners() -> list[Owner]:
     """The objects entered and not yet exited, one entry per enter, outermost first."""
     with _state.lock:
         return [activation.owner for activation in _state.activations]
+
+
+def innermost_owner() -> Owner:
+    """The owner entered last and not exited yet (for ``active_mock()``).
+
+    Raises :class:`MockStateError` if no mock is active.
+    """
+    owners = active_owners()
+    if owners:
+        return owners[-1]
+    raise MockStateError(
+        "active_mock() was called while no mock_aws is active: call it inside a "
+        "mock_aws context, a @mock_aws-decorated function or a test that uses the "
+        "aws fixture."
+    )
 
 
 def is_active() -> bool:
@@ -173,16 +179,16 @@ def unwind(leaked: Sequence[Activation]) -> None:
 def enter(owner: Owner, reset: bool | None = None) -> None:
     """Count one enter of ``owner``; the outermost one starts the mock.
 
-    The whole enter happens under one lock, including the owner's
-    ``_first_enter`` when this is its first open enter, so that threads
-    entering the same object at once all find it recording.
+    The whole enter happens under one lock, including beginning the owner's
+    holdings when this is its first open enter, so that threads entering
+    the same object at once all find it recording.
     """
     where = _call_site()
     with _state.lock:
         server = _switches.server_options_for(owner._server, owner._config)
         outermost = not _state.activations
         if outermost:
-            _check_seedable(owner._state, server)
+            _nesting.check_seedable(owner._state, server)
             if server is None:
                 _start(owner._config, owner._reset if reset is None else reset)
             else:
@@ -191,15 +197,16 @@ def enter(owner: Owner, reset: bool | None = None) -> None:
             if owner._state is not None:
                 _seed(owner._state)
         else:
-            _require_active_mode(server)
-            _require_same_state(owner._state)
+            _nesting.require_active_mode(server, _state.session)
+            first = _state.activations[0]
+            _nesting.require_same_state(owner._state, first.owner._state, first.where)
             if owner._config is not None:
-                _push_overlay(owner, owner._config)
+                _state.config.push(owner, owner._config)
         owner._depth += 1
         _state.activations.append(Activation(owner, where))
         if owner._depth == 1:
             try:
-                owner._first_enter()
+                owner._holdings.begin()
             except BaseException:
                 _exit_locked(owner, remove_data=False)
                 raise
@@ -225,10 +232,10 @@ def _exit_locked(owner: Owner, remove_data: bool | None) -> None:
     _forget(owner)
     try:
         if _state.activations and owner._config is not None:
-            _pop_overlay(owner)
+            _state.config.pop(owner)
         if not _state.activations:
             _intercept.clear()
-            _state.overlays.clear()
+            _state.config.clear()
             remove = _state.remove_data if remove_data is None else remove_data
             session, _state.session = _state.session, None
             if session is None:
@@ -237,7 +244,7 @@ def _exit_locked(owner: Owner, remove_data: bool | None) -> None:
                 _stop_server(session, remove)
     finally:
         if owner._depth == 0:
-            owner._last_exit()
+            owner._holdings.end()
 
 
 def _forget(owner: Owner) -> None:
@@ -268,76 +275,25 @@ def reset_backends() -> None:
             (_state.moto or _MotoMockAWS()).reset()
 
 
-def _push_overlay(owner: Owner, config: Mapping[str, Any]) -> None:
-    # Moto applies a nested mock's config on top of the outer one and, when
-    # that config mocks credentials, sets its fake ones again; so do we.
-    overlay = _Overlay(owner, config)
-    _state.overlays.append(overlay)
-    try:
-        _apply_config()
-        if _mocks_credentials():
-            _fake_credentials()
-    except BaseException:
-        _state.overlays.remove(overlay)
-        _apply_config()
-        _restore_environment(overlay.env_snapshot)
-        raise
-
-
-def _pop_overlay(owner: Owner) -> None:
-    for index in range(len(_state.overlays) - 1, -1, -1):
-        if _state.overlays[index].owner is owner:
-            overlay = _state.overlays.pop(index)
-            _apply_config()
-            _restore_environment(overlay.env_snapshot)
-            return
-
-
-def _apply_config() -> None:
-    layered = copy.deepcopy(_state.config_base)
-    for overlay in _state.overlays:
-        layered.update(copy.deepcopy(dict(overlay.config)))
-    _config.restore(layered)
-
-
-def _mocks_credentials() -> bool:
-    return default_user_config.get("core", {}).get("mock_credentials", True) is not False
-
-
 def server_session() -> ServerSession | None:
     """The active server-mode session, or ``None``."""
     return _state.session
 
 
-def _require_active_mode(server: ServerOptions | None) -> None:
-    session = _state.session
-    if server is None and session is not None:
-        raise ModeConflictError(
-            f"An in-process mock_aws() was entered while mock_aws(server_mode=True) "
-            f"is active (serving at {session.endpoint}). A process runs one mode at "
-            f"a time: add server_mode=True to the inner mock_aws, or exit the "
-            f"server-mode one first."
-        )
-    if server is not None and session is None:
-        raise ModeConflictError(
-            "mock_aws(server_mode=True) was entered while an in-process mock_aws() "
-            "is active. A process runs one mode at a time: drop server_mode=True "
-            "from the inner mock_aws, or use server mode for the outer one too."
-        )
-    if server is not None and session is not None:
-        from aiomoto._server_session import check_nested
+def server_session_of(owner: Owner, attribute: str) -> ServerSession:
+    """The session serving ``owner``, for its ``attribute`` (``server_endpoint``...).
 
-        check_nested(server, session)
-
-
-def _check_seedable(seed: Seed | None, server: ServerOptions | None) -> None:
-    if seed is not None and server is not None and server.endpoint is not None:
-        raise SnapshotError(
-            f"mock_aws(state=...) restores into this process's Moto backends, but this "
-            f"mock attaches to the server at {server.endpoint}, whose state lives in "
-            f"another process: let mock_aws(server_mode=True) start its own server, or "
-            f"run that one with `aiomoto server --state FILE`."
+    Raises :class:`NotInServerModeError` unless ``owner`` is an active
+    server-mode mock.
+    """
+    session = _state.session if owner._depth > 0 else None
+    if session is None:
+        state = "is in-process" if owner._server is None else "is not active"
+        raise NotInServerModeError(
+            f"{attribute} is only set while a mock_aws(server_mode=True) is "
+            f"active, and this mock {state}."
         )
+    return session
 
 
 def _seed(seed: Seed) -> None:
@@ -352,32 +308,21 @@ def _seed(seed: Seed) -> None:
         raise
 
 
-def _require_same_state(seed: Seed | None) -> None:
-    outermost = _state.activations[0]
-    if seed is not None and seed is not outermost.owner._state:
-        raise SnapshotError(
-            f"A mock_aws(state=...) was entered while the mock_aws entered at "
-            f"{outermost.where} is active; only the outermost enter starts from a state, "
-            f"and a nested one would silently keep the outer one's data. Give the state "
-            f"to the outermost mock_aws, or restore() it on the active mock."
-        )
-
-
 def _start_server(options: ServerOptions, reset: bool) -> None:
     from aiomoto._server_session import ServerSession
 
-    _state.env_snapshot = _aws_environment()
+    _state.env_snapshot = _environment.aws_environment()
     try:
         session = ServerSession.open(options, reset)
         try:
-            _fake_credentials()
+            _environment.fake_credentials()
             _patch_request_path(in_process=False)
         except BaseException:
             _unpatch_request_path()
             session.close(remove_data=False)
             raise
     except BaseException:
-        _restore_environment(_state.env_snapshot)
+        _environment.restore_environment(_state.env_snapshot)
         raise
     _state.session = session
 
@@ -387,7 +332,7 @@ def _stop_server(session: ServerSession, remove_data: bool) -> None:
         session.close(remove_data)
     finally:
         _unpatch_request_path()
-        _restore_environment(_state.env_snapshot)
+        _environment.restore_environment(_state.env_snapshot)
 
 
 def _patch_request_path(*, in_process: bool) -> None:
@@ -409,17 +354,8 @@ def _wants_real_retry_waits() -> bool:
     return any(activation.owner._real_retry_waits for activation in list(_state.activations))
 
 
-def _fake_credentials() -> None:
-    # The values Moto's in-process mock sets, so both modes sign alike; the
-    # server ignores them, but they keep real credentials out of requests
-    # and out of child processes.
-    os.environ.update(AWS_ACCESS_KEY_ID="FOOBARKEY", AWS_SECRET_ACCESS_KEY="FOOBARSECRET")
-    for name in _REAL_CREDENTIAL_VARS:
-        os.environ.pop(name, None)
-
-
 def _start(config: Mapping[str, Any] | None, reset: bool) -> None:
-    _state.env_snapshot = _aws_environment()
+    _state.env_snapshot = _environment.aws_environment()
     _state.config_before = _config.snapshot()
     # A deep copy: Moto keeps what it is given, and must not share it with
     # the owner's options.
@@ -429,8 +365,8 @@ def _start(config: Mapping[str, Any] | None, reset: bool) -> None:
         _speedups.install()
         try:
             moto.start(reset=reset)
-            _state.config_base = _config.snapshot()
-            _isolate_environment()
+            _state.config.base = _config.snapshot()
+            _environment.isolate_environment()
             _patch_request_path(in_process=True)
             _aiohttp.patch()
         except BaseException:
@@ -460,26 +396,4 @@ def _unpatch_and_restore() -> None:
     finally:
         # Moto's stop puts its config back only when its own start finished.
         _config.restore(_state.config_before)
-        _restore_environment(_state.env_snapshot)
-
-
-def _aws_environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
-
-
-def _isolate_environment() -> None:
-    # Moto has just set the same fake keys unless its config says otherwise;
-    # this also drops a real session token that must not ride along.
-    if _mocks_credentials():
-        _fake_credentials()
-    # Ambient endpoints would send requests past Moto; see the docs'
-    # "AWS_ENDPOINT_URL gotcha". Restored with the rest on exit.
-    os.environ[_guard.IGNORE_CONFIGURED_ENDPOINTS_VAR] = "true"
-
-
-def _restore_environment(snapshot: Mapping[str, str]) -> None:
-    for name in [k for k in os.environ if k.startswith("AWS_") and k not in snapshot]:
-        del os.environ[name]
-    for name, value in snapshot.items():
-        if os.environ.get(name) != value:
-            os.environ[name] = value
+        _environment.restore_environment(_state.env_snapshot)

@@ -5,7 +5,9 @@
 dispatches once on what it decorates: a class to ``aiomoto._classes``,
 anything else to ``aiomoto._functions`` (one wrapper per kind). The
 process-wide state behind ``start`` / ``stop`` lives in
-``aiomoto._activation``.
+``aiomoto._activation``; its options are checked in ``aiomoto._options``,
+and what it holds while entered (calls, faults, stubs) in
+``aiomoto._holdings``.
 """
 
 from __future__ import annotations
@@ -13,15 +15,16 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
-from aiomoto import _activation, _intercept, _switches, snapshots
+from aiomoto import _activation, _options, snapshots
 from aiomoto._classes import decorate_class
-from aiomoto._config import checked_config
 from aiomoto._functions import decorate_function
+from aiomoto._holdings import Holdings, require_active
 from aiomoto._names import positional_only
-from aiomoto._server_options import DEFAULT_HOST, AutoEndpointMode, server_options
-from aiomoto.exceptions import MockStateError, NotInServerModeError
+from aiomoto._options import CLASS_SCOPE_ONLY, MockAWSOptions, Scope
+from aiomoto._options import DecoratorOptions as _DecoratorOptions
+from aiomoto._server_options import DEFAULT_HOST, AutoEndpointMode
 from aiomoto.faults import Connection, Fault, new_fault
 from aiomoto.history import CallHistory, _check_called, _check_not_called, _Pattern
 from aiomoto.snapshots import Snapshot
@@ -30,40 +33,9 @@ from aiomoto.stubs import Stub, new_stub
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from aiomoto._server_session import ServerSession
-
 __all__ = ["MockAWS", "MockAWSOptions", "active_mock", "mock_aws", "mock_aws_decorator"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
-_Installed = TypeVar("_Installed", Fault, Stub)
-
-#: When a decorated test class enters the mock: around each test, or once
-#: around the whole class.
-Scope = Literal["function", "class"]
-
-
-class MockAWSOptions(TypedDict, total=False):
-    """The options of :class:`MockAWS`, for typing a reusable set of them.
-
-    Test classes set them through ``mock_aws_options`` (see
-    :mod:`aiomoto.testcase`); each key is described on :class:`MockAWS`.
-    """
-
-    reset: bool
-    remove_data: bool
-    config: Mapping[str, Any]
-    server_mode: bool
-    auto_endpoint: AutoEndpointMode | str
-    server_port: int
-    server_endpoint: str
-    server_host: str
-    verbose: bool
-    real_retry_waits: bool
-    state: Snapshot | None
-
-
-class _DecoratorOptions(MockAWSOptions, total=False):
-    scope: Scope
 
 
 class MockAWS:
@@ -117,37 +89,31 @@ class MockAWS:
         real_retry_waits: bool = False,
         state: Snapshot | None = None,
     ) -> None:
-        _switches.reject_proxy_mode()
-        _require_bool("reset", reset)
-        self._state = snapshots.check_state(state, reset=reset)
-        if scope not in ("function", "class"):
-            raise ValueError(f"mock_aws(scope=...) must be 'function' or 'class', not {scope!r}")
-        _require_bool("remove_data", remove_data)
-        _require_bool("real_retry_waits", real_retry_waits)
-        checked: Mapping[str, Any] | None = None if config is None else checked_config(config)
         # Options are private: like Moto's object, the public surface is
         # start/stop/reset, plus the ``server_*`` properties in server mode.
-        self._server = server_options(
-            server_mode,
+        self._state, self._server, self._config = _options.checked(
+            reset=reset,
+            remove_data=remove_data,
+            config=config,
+            scope=scope,
+            server_mode=server_mode,
             auto_endpoint=auto_endpoint,
             server_port=server_port,
             server_endpoint=server_endpoint,
             server_host=server_host,
             verbose=verbose,
+            real_retry_waits=real_retry_waits,
+            state=state,
         )
-        if self._server is not None and config is not None:
-            raise ValueError(
-                "mock_aws(config=...) configures the in-process mock; in server mode, "
-                "configure the server through its /moto-api/config endpoint"
-            )
         self._reset = reset
         self._remove_data = remove_data
-        self._config = checked
         self._scope = scope
         self._real_retry_waits = real_retry_waits
         self._depth = 0  # how many times this object is entered right now
-        self._calls = CallHistory()
-        self._faults: list[Fault | Stub] = []  # faults and stubs, which end with it
+        # Its calls, and faults and stubs that end with it; _activation begins
+        # them under its lock, so that a second thread entering at the same
+        # moment cannot skip it.
+        self._holdings = Holdings()
 
     def __repr__(self) -> str:
         server = "" if self._server is None else f", server={self._server!r}"
@@ -165,27 +131,17 @@ class MockAWS:
         Raises :class:`~aiomoto.exceptions.NotInServerModeError` (an
         ``AttributeError``) unless this is an active server-mode mock.
         """
-        return self._server_session("server_endpoint").endpoint
+        return _activation.server_session_of(self, "server_endpoint").endpoint
 
     @property
     def server_host(self) -> str:
         """The server's host; raises like :attr:`server_endpoint`."""
-        return self._server_session("server_host").host
+        return _activation.server_session_of(self, "server_host").host
 
     @property
     def server_port(self) -> int:
         """The server's port; raises like :attr:`server_endpoint`."""
-        return self._server_session("server_port").port
-
-    def _server_session(self, attribute: str) -> ServerSession:
-        session = _activation.server_session() if self._depth > 0 else None
-        if session is None:
-            state = "is in-process" if self._server is None else "is not active"
-            raise NotInServerModeError(
-                f"{attribute} is only set while a mock_aws(server_mode=True) is "
-                f"active, and this mock {state}."
-            )
-        return session
+        return _activation.server_session_of(self, "server_port").port
 
     @property
     def calls(self) -> CallHistory:
@@ -195,7 +151,7 @@ class MockAWS:
         entered. It stays readable after exit, and starts empty again when
         this object is entered again.
         """
-        return self._calls
+        return self._holdings.calls
 
     @positional_only("assert_called('s3', 'PutObject', Bucket='b')")
     def assert_called(
@@ -209,12 +165,12 @@ class MockAWS:
         listing the recorded calls, and ``ValueError`` for an unknown
         service, operation or parameter name.
         """
-        _check_called(self._calls, _Pattern.of(service, operation, params), times)
+        _check_called(self._holdings.calls, _Pattern.of(service, operation, params), times)
 
     @positional_only("assert_called_once('s3', 'PutObject', Bucket='b')")
     def assert_called_once(self, service: str, operation: str, /, **params: Any) -> None:
         """Assert that exactly one matching call was made (see :meth:`assert_called`)."""
-        _check_called(self._calls, _Pattern.of(service, operation, params), 1)
+        _check_called(self._holdings.calls, _Pattern.of(service, operation, params), 1)
 
     @positional_only("assert_not_called('s3', 'DeleteObject')")
     def assert_not_called(
@@ -224,7 +180,7 @@ class MockAWS:
 
         Names are checked as in :meth:`assert_called`.
         """
-        _check_not_called(self._calls, _Pattern.of(service, operation, params))
+        _check_not_called(self._holdings.calls, _Pattern.of(service, operation, params))
 
     @positional_only("inject_fault('s3', 'PutObject', error='SlowDown')")
     def inject_fault(
@@ -273,11 +229,7 @@ class MockAWS:
         ``TypeError`` for a missing effect, ``error`` with ``connection``, or
         ill-typed options.
         """
-        if self._depth == 0:
-            raise MockStateError(
-                "inject_fault() was called on a mock_aws that is not active: inject "
-                "faults inside its with block, decorated function or test."
-            )
+        require_active(self._depth, "inject_fault()", "inject faults")
         fault = new_fault(
             service,
             operation,
@@ -292,7 +244,7 @@ class MockAWS:
             seed=seed,
             retry_after=retry_after,
         )
-        return self._install(fault)
+        return self._holdings.install(fault)
 
     @positional_only("on('s3', 'GetObject', Bucket='b')")
     def on(self, service: str, operation: str, /, **params: Any) -> Stub:
@@ -301,22 +253,8 @@ class MockAWS:
         Matches calls of ``operation`` whose parameters include ``params``; it
         ends as a fault does. Raises ``MockStateError`` unless this mock is active.
         """
-        if self._depth == 0:
-            raise MockStateError(
-                "on() was called on a mock_aws that is not active: make stubs "
-                "inside its with block, decorated function or test."
-            )
-        return self._install(new_stub(service, operation, params))
-
-    def _install(self, item: _Installed) -> _Installed:
-        item._on_remove = self._forget
-        self._faults.append(item)
-        _intercept.install(item)
-        return item
-
-    def _forget(self, item: Fault | Stub) -> None:
-        _intercept.uninstall(item)
-        self._faults = [kept for kept in self._faults if kept is not item]
+        require_active(self._depth, "on()", "make stubs")
+        return self._holdings.install(new_stub(service, operation, params))
 
     def start(self, reset: bool | None = None) -> None:
         """Enter the mock; ``reset`` overrides this object's flag for this call.
@@ -324,7 +262,7 @@ class MockAWS:
         Only the outermost enter in the process resets Moto's backends.
         """
         if reset is not None:
-            _require_bool("reset", reset)
+            _options.require_bool("reset", reset)
             snapshots.check_state(self._state, reset=reset)
         _activation.enter(self, reset=reset)
 
@@ -336,19 +274,8 @@ class MockAWS:
         environment.
         """
         if remove_data is not None:
-            _require_bool("remove_data", remove_data)
+            _options.require_bool("remove_data", remove_data)
         _activation.exit(self, remove_data=remove_data)
-
-    def _first_enter(self) -> None:
-        # Called by _activation under its lock, so that a second thread
-        # entering at the same moment cannot skip it.
-        self._calls = CallHistory()
-        _intercept.start_recording(self._calls)
-
-    def _last_exit(self) -> None:
-        _intercept.stop_recording(self._calls)
-        for fault in list(self._faults):
-            fault.remove()
 
     def reset(self) -> None:
         """Empty every Moto backend now, as Moto's ``MockAWS.reset()`` does.
@@ -377,7 +304,7 @@ class MockAWS:
 
     def __enter__(self) -> MockAWS:
         if self._scope == "class":
-            raise TypeError(_CLASS_SCOPE_ONLY)
+            raise TypeError(CLASS_SCOPE_ONLY)
         self.start()
         return self
 
@@ -411,19 +338,8 @@ class MockAWS:
         if inspect.isclass(target):
             return decorate_class(self, target)
         if self._scope == "class":
-            raise TypeError(_CLASS_SCOPE_ONLY)
+            raise TypeError(CLASS_SCOPE_ONLY)
         return decorate_function(self, target)
-
-
-_CLASS_SCOPE_ONLY = (
-    "mock_aws(scope='class') decorates test classes only; use the default "
-    "scope='function' for functions and with blocks."
-)
-
-
-def _require_bool(name: str, value: object) -> None:
-    if not isinstance(value, bool):
-        raise TypeError(f"mock_aws({name}=...) must be True or False, not {value!r}")
 
 
 def active_mock() -> MockAWS:
@@ -434,16 +350,9 @@ def active_mock() -> MockAWS:
     Its :attr:`~MockAWS.calls` hold the calls made since it was entered.
     Raises :class:`~aiomoto.exceptions.MockStateError` if no mock is active.
     """
-    owners = _activation.active_owners()
-    if owners:
-        # Only MockAWS objects enter; no isinstance check, so that a mock
-        # made by a re-imported aiomoto.mock (pytester unloads modules) counts.
-        return cast(MockAWS, owners[-1])
-    raise MockStateError(
-        "active_mock() was called while no mock_aws is active: call it inside a "
-        "mock_aws context, a @mock_aws-decorated function or a test that uses the "
-        "aws fixture."
-    )
+    # Only MockAWS objects enter; no isinstance check, so that a mock
+    # made by a re-imported aiomoto.mock (pytester unloads modules) counts.
+    return cast(MockAWS, _activation.innermost_owner())
 
 
 @overload

@@ -9,8 +9,9 @@ by the client into the next answer, as against AWS. When no answer is
 left, the call goes to Moto as usual.
 
 A :meth:`~Stub.respond` answer is the operation's output as a dict (or a
-callable returning one), checked against the operation's model and
-rendered in the wire protocol the client speaks (``aiomoto._render``); a
+callable returning one), checked against the operation's model
+(``aiomoto._output_check``) and rendered in the wire protocol the client
+speaks (``aiomoto._render``); a
 :meth:`~Stub.fail` answer is an injected fault (``aiomoto.faults``), made
 from the same keywords as :meth:`~aiomoto.MockAWS.inject_fault`.
 """
@@ -21,7 +22,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from aiomoto import _names, _render
+from aiomoto import _names, _output_check, _render
 from aiomoto._rules import Answer, Installed, Rule, made_by_a_mock
 from aiomoto.faults import Fault, new_fault
 from aiomoto.history import CallHistory, _describe
@@ -84,7 +85,7 @@ class Stub(Installed):
         self._check_reachable("respond")
         _check_times(times)
         if not callable(response):
-            _render.check(self._output_shape, response, self._where())
+            _output_check.check(self._output_shape, response, self._where())
         self._answers.append(_Respond(self, response, times))
         return self
 
@@ -158,7 +159,7 @@ class _Respond:
         output = self.response
         if callable(output):
             output = output(call.params)
-            _render.check(self._stub._output_shape, output, self._stub._where())
+            _output_check.check(self._stub._output_shape, output, self._stub._where())
         operation_model = call.service_model.operation_model(call.operation)
         return _render.render(operation_model, output, method)
 

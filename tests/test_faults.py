@@ -753,7 +753,7 @@ def test_a_misspelt_error_code_raises_naming_the_right_one() -> None:
             ValueError, match="did you mean 'ProvisionedThroughputExceededException'"
         ):
             aws.inject_fault("dynamodb", error="ProvisionedThroughputExceeded")
-        assert aws._faults == []
+        assert aws._holdings.faults == []
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto.core.config import default_user_config
 
-from aiomoto import MockLeakError, _activation, mock_aws
+from aiomoto import MockLeakError, _activation, _environment, mock_aws
 from tests.conftest import ProcessState, assert_process_clean
 
 Clean = Callable[[], None]
@@ -185,7 +185,7 @@ def test_a_nested_config_that_fails_to_apply_leaves_the_outer_one_in_force(
 
     with mock_aws(config={"batch": {"use_docker": False}}):
         with monkeypatch.context() as patch:
-            patch.setattr(_activation, "_mocks_credentials", broken)
+            patch.setattr(_environment, "mocks_credentials", broken)
             with pytest.raises(RuntimeError, match="cannot apply"):
                 mock_aws(config={"lambda": {"use_docker": False}}).start()
         assert default_user_config["batch"]["use_docker"] is False

@@ -28,6 +28,7 @@ from aiomoto import (
     ServerModeDependencyError,
     ServerUnreachableError,
     _activation,
+    _environment,
     _server_options,
     _server_session,
     mock_aws,
@@ -222,7 +223,7 @@ def test_failure_while_setting_credentials_undoes_everything(
     def fail() -> None:
         raise RuntimeError("cannot set credentials")
 
-    monkeypatch.setattr(_activation, "_fake_credentials", fail)
+    monkeypatch.setattr(_environment, "fake_credentials", fail)
     before = aws_environment()
     methods = create_client_methods()
     with pytest.raises(RuntimeError, match="cannot set credentials"):

@@ -19,7 +19,7 @@ from botocore.awsrequest import HeadersDict
 from botocore.eventstream import EventStream, EventStreamBuffer
 from botocore.model import ServiceModel
 
-from aiomoto import _cbor, _eventstream, _render
+from aiomoto import _cbor, _eventstream, _output_check, _render
 
 WHEN = datetime.datetime(2024, 5, 6, 7, 8, 9, tzinfo=datetime.timezone.utc)
 
@@ -56,7 +56,7 @@ def _operation(protocol: str, output: dict[str, Any], shapes: dict[str, Any]) ->
 
 
 def _parse(operation: Any, output: dict[str, Any]) -> dict[str, Any]:
-    _render.check(operation.output_shape, output, "response")
+    _output_check.check(operation.output_shape, output, "response")
     status, headers, body = _render.render(operation, output, "POST")
     protocol = operation.service_model.protocol
     response = {
@@ -190,9 +190,9 @@ def test_flattened_xml_maps_blobs_and_namespaces() -> None:
 
 def test_an_output_for_an_operation_without_output_must_be_empty() -> None:
     with pytest.raises(ValueError, match="no output members"):
-        _render.check(None, {"Anything": 1}, "response")
+        _output_check.check(None, {"Anything": 1}, "response")
     with pytest.raises(TypeError, match="must be a dict"):
-        _render.check(None, [], "response")
+        _output_check.check(None, [], "response")
 
 
 # -- CBOR --------------------------------------------------------------------------------

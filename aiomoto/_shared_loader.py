@@ -52,8 +52,9 @@ class SharedLoader(Loader):  # type: ignore[misc]
     (``~/.aws/models``, ``AWS_DATA_PATH``), a custom file loader, or a
     service model that the session's ``service-data-loaded`` handlers may
     change in place. The parts of shared data that botocore itself changes
-    in place are copied per session: a service model's ``operations`` (S3's
-    handlers rewrite their ``http`` and ``endpoint``) and each
+    in place are copied per session: each operation of a service model,
+    with its ``http`` and ``endpoint`` (S3's handlers rewrite them; what
+    else an operation holds is shared), and each
     ``endpoints.json`` service entry, on first use (endpoint resolution
     fills its endpoints in).
     """
@@ -219,29 +220,37 @@ def _copy_tree(node: Any) -> Any:
 
 def _with_own_operations(model: Any) -> Any:
     # botocore's S3 and S3 Control handlers rewrite an operation's "http"
-    # and "endpoint" in place the first time a client calls it. Every dict
-    # or list an OperationModel hands out sits directly in its operation.
+    # and "endpoint" in place the first time a client calls it: nothing else
+    # in an operation is changed in place by botocore, boto3, aiobotocore or
+    # Moto. Copying only those keeps a session's garbage small: every client
+    # built on the model reads every operation.
     copy = model.copy()
     operations = model.get("operations")
     if isinstance(operations, dict):
         copy["operations"] = type(operations)(
-            (name, _copy_two_levels(operation)) for name, operation in operations.items()
+            (name, _with_own_edited_parts(operation)) for name, operation in operations.items()
         )
     return copy
 
 
-def _copy_two_levels(node: Any) -> Any:
-    if not isinstance(node, dict):
-        return _copy_tree(node)
-    return type(node)(
-        (key, value.copy() if isinstance(value, (dict, list)) else value)
-        for key, value in node.items()
-    )
+#: The parts of an operation that botocore's handlers change in place.
+_EDITED_IN_PLACE = ("http", "endpoint")
+
+
+def _with_own_edited_parts(operation: Any) -> Any:
+    if not isinstance(operation, dict):
+        return _copy_tree(operation)
+    copy = operation.copy()
+    for key in _EDITED_IN_PLACE:
+        if key in operation:
+            copy[key] = _copy_tree(operation[key])
+    return copy
 
 
 def _endpoints_copied_on_use(endpoints: Any) -> Any:
-    # botocore's EndpointResolver fills the resolved fields into an
-    # endpoint's entry in place; each session gets its own service entries.
+    # botocore's EndpointResolver fills the resolved fields into a region's
+    # entry of a service in place (nothing else in endpoints.json is changed
+    # in place); each session gets its own entries of the regions it uses.
     copy = endpoints.copy()
     if isinstance(endpoints.get("partitions"), list):
         copy["partitions"] = [_partition_copied_on_use(p) for p in endpoints["partitions"]]
@@ -252,25 +261,35 @@ def _partition_copied_on_use(partition: Any) -> Any:
     if not isinstance(partition, dict) or not isinstance(partition.get("services"), dict):
         return partition
     copy = partition.copy()
-    copy["services"] = _CopiedOnUse(partition["services"])
+    copy["services"] = _CopiedOnUse(partition["services"], _service_copied_on_use)
+    return copy
+
+
+def _service_copied_on_use(service: Any) -> Any:
+    if not isinstance(service, dict) or not isinstance(service.get("endpoints"), dict):
+        return _copy_tree(service)
+    copy = service.copy()
+    copy["endpoints"] = _CopiedOnUse(service["endpoints"])
     return copy
 
 
 class _CopiedOnUse(OrderedDict):  # type: ignore[type-arg]
     """A mapping over shared values that reads each through its own copy.
 
-    The copy is made on the first read of a key, so a session pays only for
-    the entries it uses; whatever hands out a value hands out the copy.
+    The copy (``make_copy`` of the shared value) is made on the first read
+    of a key, so a session pays only for the entries it uses; whatever
+    hands out a value hands out the copy.
     """
 
-    def __init__(self, shared: Any = (), /) -> None:
+    def __init__(self, shared: Any = (), make_copy: Any = _copy_tree, /) -> None:
         super().__init__(shared)
         self._shared = shared
+        self._make_copy = make_copy
 
     def __getitem__(self, key: Any) -> Any:
         value = super().__getitem__(key)
         if value is self._shared.get(key):
-            value = _copy_tree(value)
+            value = self._make_copy(value)
             super().__setitem__(key, value)
         return value
 
@@ -294,7 +313,7 @@ class _CopiedOnUse(OrderedDict):  # type: ignore[type-arg]
     def popitem(self, last: bool = True) -> tuple[Any, Any]:
         key, value = super().popitem(last)
         if value is self._shared.get(key):
-            value = _copy_tree(value)
+            value = self._make_copy(value)
         return key, value
 
     def values(self) -> Any:

@@ -242,6 +242,63 @@ def test_each_session_reads_its_own_copy_of_endpoint_entries(mocked: None) -> No
     assert "dynamodb" in shared_services
 
 
+def test_each_session_reads_its_own_copy_of_the_region_entries_it_resolves(
+    mocked: None,
+) -> None:
+    # botocore's EndpointResolver writes the resolved fields into the entry
+    # of the client's region; the rest of a service's entry is only read.
+    boto3.client("sqs", region_name="eu-west-1")
+    session = botocore.session.Session()
+    session.create_client("sqs", region_name="eu-west-1")
+    own = session.get_data("endpoints")["partitions"][0]["services"]["sqs"]
+    shared = next(iter(_shared_loader._sources.values())).load_data("endpoints")
+    shared_sqs = shared["partitions"][0]["services"]["sqs"]
+    assert own["endpoints"]["eu-west-1"]["partition"] == "aws"
+    assert "partition" not in shared_sqs["endpoints"]["eu-west-1"]
+    assert own["endpoints"]["eu-west-1"] is not shared_sqs["endpoints"]["eu-west-1"]
+    assert own["defaults"] is shared_sqs["defaults"]
+    later = botocore.session.Session().get_data("endpoints")["partitions"][0]["services"]["sqs"]
+    assert later["endpoints"]["eu-west-1"] == shared_sqs["endpoints"]["eu-west-1"]
+
+
+def test_a_session_owns_the_parts_of_an_operation_botocore_rewrites(mocked: None) -> None:
+    shared = next(iter(_shared_loader._sources.values())).load_service_model(
+        "s3control", "service-2"
+    )
+    own = botocore.session.Session().get_component("data_loader")
+    operations = own.load_service_model("s3control", "service-2")["operations"]
+    for name, operation in operations.items():
+        assert operation is not shared["operations"][name]
+        assert operation["http"] is not shared["operations"][name]["http"]
+        if "endpoint" in operation:
+            assert operation["endpoint"] is not shared["operations"][name]["endpoint"]
+        # What botocore only reads is shared.
+        assert operation["input"] is shared["operations"][name]["input"]
+    assert any("endpoint" in operation for operation in operations.values())
+
+
+def test_a_later_session_still_reads_the_host_prefix_an_earlier_client_deleted(
+    mocked: None,
+) -> None:
+    # botocore's S3 Control handler deletes an operation's hostPrefix on its
+    # first call: a later session still reads it.
+    client = boto3.client("s3control", region_name="us-east-1")
+    client.list_access_points(AccountId="123456789012")
+    model = client.meta.service_model.operation_model("ListAccessPoints")
+    assert "hostPrefix" not in model.endpoint
+    later = botocore.session.Session().create_client("s3control", region_name="us-east-1")
+    later_model = later.meta.service_model.operation_model("ListAccessPoints")
+    assert later_model.endpoint["hostPrefix"] == "{AccountId}."
+
+
+def test_endpoint_data_of_other_shapes_is_handed_over_copied() -> None:
+    assert _shared_loader._service_copied_on_use({"defaults": {}}) == {"defaults": {}}
+    odd = {"endpoints": ["not", "a", "dict"]}
+    copied = _shared_loader._service_copied_on_use(odd)
+    assert copied == odd
+    assert copied["endpoints"] is not odd["endpoints"]
+
+
 # ---------------------------------------------------------------------------
 # Per-session settings never travel
 # ---------------------------------------------------------------------------

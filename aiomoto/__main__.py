@@ -114,7 +114,13 @@ def _port(text: str) -> int:
 
 
 def _serve(host: str, port: int, *, verbose: bool, prog: str, state: str | None = None) -> int:
+    from aiomoto import _activation
+
     server = MotoServer(host, port, verbose=verbose)
+    # The server answers from this process's backends: it starts from empty
+    # ones (or the state file) even in a process that used Moto before, and
+    # takes its data with it when it stops.
+    _activation.reset_backends()
     try:
         if state is not None:
             _load_state(state)
@@ -135,9 +141,10 @@ def _serve(host: str, port: int, *, verbose: bool, prog: str, state: str | None 
     finally:
         signal.signal(signal.SIGTERM, previous)
         server.stop()
-    if state is not None:
-        return _save_state(state, prog)
-    return 0
+    try:
+        return 0 if state is None else _save_state(state, prog)
+    finally:
+        _activation.reset_backends()
 
 
 def _load_state(path: str) -> None:
@@ -153,10 +160,6 @@ def _load_state(path: str) -> None:
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"cannot save the state to {path}: {directory} is not a directory")
     if not os.path.exists(path):
-        from aiomoto import _activation
-
-        # Empty, as promised, even when this process used Moto before.
-        _activation.reset_backends()
         print(f"State: {path} does not exist yet; starting empty, saving there on stop")
         return
     seed = snapshots.Snapshot.load(path)

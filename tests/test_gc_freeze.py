@@ -20,6 +20,10 @@ import pytest
 
 from aiomoto import _gc_freeze, _shared_loader, _speedups, mock_aws
 
+#: What the interpreter itself keeps frozen (CPython 3.12: a few hundred
+#: objects, back after every full collection; other versions: none).
+INTERPRETERS_OWN = _gc_freeze._FROZEN_AT_START
+
 
 class Node:
     """An object in a reference cycle: only the collector can free it."""
@@ -45,7 +49,7 @@ def nothing_frozen() -> Iterator[None]:
     _gc_freeze.release()
     yield
     _gc_freeze.release()
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() <= INTERPRETERS_OWN
 
 
 def test_the_next_outermost_start_freezes_the_shared_data() -> None:
@@ -84,7 +88,7 @@ def test_cyclic_garbage_made_before_the_mock_is_collected_once_aiomoto_is_idle()
     for _ in range(_gc_freeze.IDLE_COLLECTIONS + 1):
         gc.collect()
     assert alive() is None
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() <= INTERPRETERS_OWN
 
 
 def test_a_refreeze_collects_what_died_while_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,7 +125,7 @@ def test_the_switch_off_freezes_nothing_and_releases_a_freeze(
         assert _gc_freeze.frozen()
     monkeypatch.setenv(_speedups.SWITCH_VAR, "0")
     with mock_aws():
-        assert gc.get_freeze_count() == 0
+        assert gc.get_freeze_count() <= INTERPRETERS_OWN
         assert not _gc_freeze.frozen()
     assert _gc_freeze._after_collection not in gc.callbacks
 
@@ -171,14 +175,14 @@ def test_someone_elses_unfreeze_is_noticed() -> None:
     for _ in range(_gc_freeze.IDLE_COLLECTIONS):
         gc.collect()
     assert not _gc_freeze.frozen()
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() <= INTERPRETERS_OWN
 
 
 def test_a_disabled_collector_is_left_alone() -> None:
     gc.disable()
     try:
         with mock_aws():
-            assert gc.get_freeze_count() == 0
+            assert gc.get_freeze_count() <= INTERPRETERS_OWN
     finally:
         gc.enable()
 
@@ -218,16 +222,19 @@ def test_release_leaves_the_collector_as_it_found_it() -> None:
         assert _gc_freeze._after_collection in gc.callbacks
     _gc_freeze.release()
     assert gc.callbacks == callbacks
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() <= INTERPRETERS_OWN
 
 
 def test_a_process_that_never_starts_a_mock_has_its_collector_untouched() -> None:
     code = (
-        "import gc, aiomoto, aiomoto.mock, aiomoto.testcase, aiomoto.pytest_plugin\n"
+        # CPython 3.12 keeps a few hundred objects of its own frozen from start-up.
+        "import gc\n"
+        "at_start = gc.get_freeze_count()\n"
+        "import aiomoto, aiomoto.mock, aiomoto.testcase, aiomoto.pytest_plugin\n"
         "from aiomoto import _speedups\n"
         "before = (gc.get_threshold(), gc.isenabled())\n"
         "aiomoto.mock_aws()\n"
-        "assert gc.get_freeze_count() == 0, gc.get_freeze_count()\n"
+        "assert gc.get_freeze_count() == at_start, gc.get_freeze_count()\n"
         "assert gc.callbacks == [], gc.callbacks\n"
         "assert (gc.get_threshold(), gc.isenabled()) == before\n"
     )

@@ -208,7 +208,15 @@ def _reduce_s3_key(key: Any) -> _Reduced:
     value = state.get("value")
     if type(value) is bytes and len(value) >= OUT_OF_BAND:
         state["value"] = pickle.PickleBuffer(value)
-    return (copyreg.__newobj__, (type(key),), state, None, None, _fill_s3_key)  # type: ignore[attr-defined]
+    return (_new_s3_key, (type(key),), state, None, None, _fill_s3_key)
+
+
+def _new_s3_key(cls: Any) -> Any:
+    # Marked disposed until _fill_s3_key gives it its state: a key left
+    # half-made by a failed restore is then collected without an error.
+    key = cls.__new__(cls)
+    key.disposed = True
+    return key
 
 
 def _fill_s3_key(key: Any, state: dict[str, Any]) -> None:

@@ -73,8 +73,8 @@ import pickle
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, cast
 
 from moto.core.base_backend import AccountSpecificBackend, BackendDict
 from moto.core.common_models import CloudFormationModel
@@ -103,18 +103,25 @@ _TRACKED = "instances_tracked" if hasattr(CloudFormationModel, "instances_tracke
 _locations: dict[BackendDict[Any], tuple[str, str]] = {}
 
 
-def capture() -> bytes:
+def capture(buffers: list[bytes] | None = None) -> bytes:
     """All of Moto's in-memory state in this process, as bytes (a pickle).
 
-    Raises ``SnapshotError`` naming the service and the reason for state
-    that cannot be captured (never a partial snapshot). Waits up to
+    With a ``buffers`` list, large S3 bodies are not in the pickle: they are
+    appended to it, in order, as the bytes themselves (immutable, so they
+    may be shared), and :func:`restore` needs the same list. Raises
+    ``SnapshotError`` naming the service and the reason for state that
+    cannot be captured (never a partial snapshot). Waits up to
     :data:`_BACKGROUND_WAIT` seconds for Moto's background threads first,
     and refuses if one still runs.
     """
     _refuse_running(_wait_for_background_work())
     with _gate.exclusive():
         buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler = pickle.Pickler(
+            buffer,
+            protocol=5,
+            buffer_callback=None if buffers is None else _keeper(buffers),
+        )
         pickler.dispatch_table = {**dispatch_table(), **_state_ec2.reducers()}
         parts: list[tuple[str, Any]] = [("moto", _outside_state())]
         parts += [(bd.service_name, _backend_part(bd)) for bd in list(_instances())]
@@ -130,11 +137,13 @@ def capture() -> bytes:
         return buffer.getvalue()
 
 
-def restore(data: bytes) -> None:
+def restore(data: bytes, buffers: Sequence[bytes] = ()) -> None:
     """Replace Moto's in-memory state with a fresh copy of ``data``.
 
-    The copy shares no object with the live state or with other copies;
-    the module-level backend dicts are refilled in place. Raises
+    ``buffers`` are the bodies :func:`capture` kept out of ``data``. The
+    copy shares no mutable object with the live state or with other copies
+    (those bodies are shared: bytes cannot change); the module-level
+    backend dicts are refilled in place. Raises
     ``SnapshotError`` if ``data`` cannot be loaded (the live state is then
     left as it was). Waits, as ``capture`` does, for Moto's background
     threads, but goes ahead with any still running.
@@ -149,7 +158,7 @@ def restore(data: bytes) -> None:
             setattr(cls, _TRACKED, [])
         try:
             _state_ec2.take_loaded_subnets()  # any left by a failed restore
-            unpickler = pickle.Unpickler(io.BytesIO(data))
+            unpickler = pickle.Unpickler(io.BytesIO(data), buffers=buffers)
             parts = [unpickler.load() for _ in range(unpickler.load())]
             subnets = _state_ec2.take_loaded_subnets()
             outside = parts[0]
@@ -164,6 +173,15 @@ def restore(data: bytes) -> None:
         _state_ec2.fix_registries(_all_backends())
         _state_ec2.prime_subnets(subnets)
         _clear_model_caches()
+
+
+def _keeper(buffers: list[bytes]) -> Callable[[pickle.PickleBuffer], bool]:
+    def keep(buffer: pickle.PickleBuffer) -> bool:
+        # The reducers wrap only bytes: keep that very object, not a copy.
+        buffers.append(cast(bytes, buffer.raw().obj))
+        return False  # out of band
+
+    return keep
 
 
 # Backends ---------------------------------------------------------------------

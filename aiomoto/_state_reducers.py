@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copyreg
 import io
+import pickle
 import sys
 import tempfile
 import threading
@@ -36,7 +37,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["Refused", "dispatch_table", "loaded_class"]
+__all__ = ["OUT_OF_BAND", "Refused", "dispatch_table", "loaded_class"]
+
+#: S3 bodies of at least this many bytes are pickled as out-of-band buffers
+#: (:class:`pickle.PickleBuffer`): a pickler with a ``buffer_callback``
+#: hands them over as the bytes themselves, which every restore can share.
+OUT_OF_BAND = 64 * 1024
 
 _Reduced = tuple[Any, ...]
 
@@ -194,8 +200,23 @@ def _dead_proxy() -> Any:
 
 def _reduce_s3_key(key: Any) -> _Reduced:
     # Moto's own __getstate__ says what to keep (the body as bytes);
-    # _fill_s3_key puts it back without writing it out again.
-    return (copyreg.__newobj__, (type(key),), key.__getstate__(), None, None, _fill_s3_key)  # type: ignore[attr-defined]
+    # _fill_s3_key puts it back without writing it out again. Bytes are
+    # immutable and Moto never writes into them (a key's buffer copies them
+    # before its first write), so a large body may be shared by every
+    # restore rather than copied out of the pickle each time.
+    state = key.__getstate__()
+    value = state.get("value")
+    if type(value) is bytes and len(value) >= OUT_OF_BAND:
+        state["value"] = pickle.PickleBuffer(value)
+    return (_new_s3_key, (type(key),), state, None, None, _fill_s3_key)
+
+
+def _new_s3_key(cls: Any) -> Any:
+    # Marked disposed until _fill_s3_key gives it its state: a key left
+    # half-made by a failed restore is then collected without an error.
+    key = cls.__new__(cls)
+    key.disposed = True
+    return key
 
 
 def _fill_s3_key(key: Any, state: dict[str, Any]) -> None:

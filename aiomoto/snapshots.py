@@ -6,8 +6,9 @@ in an immutable :class:`Snapshot` that records the versions it was made
 with, writes and reads snapshot files, and checks that a mock is active and
 serves from this process's backends before it takes or restores one.
 
-A snapshot file is a magic line, one line of JSON (the versions, the
-payload's size and SHA-256), then the payload. :meth:`Snapshot.load` checks
+A snapshot file is a magic line, one line of JSON (the versions, the size
+of what follows, the sizes of the large S3 bodies kept out of the pickle,
+and one SHA-256 over all of it), then the pickle, then those bodies. :meth:`Snapshot.load` checks
 all of it before anything is unpickled, so a file from another version, a
 truncated or damaged file, or one that is not a snapshot is refused with a
 :class:`~aiomoto.exceptions.SnapshotError` rather than half-loaded.
@@ -74,9 +75,12 @@ class Snapshot:
     processes that run the same Moto, aiomoto and Python.
     """
 
-    __slots__ = ("_payload", "_versions")
+    __slots__ = ("_buffers", "_payload", "_versions")
 
     _payload: bytes
+    # Large S3 bodies, kept out of the pickle: every restore hands the same
+    # (immutable) bytes to Moto instead of copying them out of the pickle.
+    _buffers: tuple[bytes, ...]
     _versions: Mapping[str, str]
 
     def __init__(self) -> None:
@@ -86,9 +90,12 @@ class Snapshot:
         )
 
     @classmethod
-    def _of(cls, payload: bytes, versions: Mapping[str, str]) -> Snapshot:
+    def _of(
+        cls, payload: bytes, versions: Mapping[str, str], buffers: tuple[bytes, ...] = ()
+    ) -> Snapshot:
         snapshot = object.__new__(cls)
         object.__setattr__(snapshot, "_payload", payload)
+        object.__setattr__(snapshot, "_buffers", buffers)
         object.__setattr__(snapshot, "_versions", MappingProxyType(dict(versions)))
         return snapshot
 
@@ -126,7 +133,7 @@ class Snapshot:
     @property
     def size(self) -> int:
         """How many bytes the copied state takes (about what :meth:`save` writes)."""
-        return len(self._payload)
+        return len(self._payload) + sum(map(len, self._buffers))
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the snapshot to the file at ``path``, replacing it atomically.
@@ -136,10 +143,14 @@ class Snapshot:
         string or path, and ``OSError`` if the file cannot be written.
         """
         target = _path("Snapshot.save", path)
+        digest = hashlib.sha256(self._payload)
+        for body in self._buffers:
+            digest.update(body)
         header = {
             "versions": dict(self._versions),
-            "size": len(self._payload),
-            "sha256": hashlib.sha256(self._payload).hexdigest(),
+            "size": self.size,
+            "buffers": [len(body) for body in self._buffers],
+            "sha256": digest.hexdigest(),
         }
         # Written beside the target and renamed over it, so that a crash or
         # a second signal mid-write leaves the old file whole.
@@ -150,6 +161,8 @@ class Snapshot:
                 file.write(MAGIC)
                 file.write(json.dumps(header, sort_keys=True).encode() + b"\n")
                 file.write(self._payload)
+                for body in self._buffers:
+                    file.write(body)
             os.replace(temporary, target)
         except BaseException:
             os.unlink(temporary)
@@ -187,16 +200,34 @@ class Snapshot:
                 f"{source} is damaged: its state does not match the checksum in its "
                 f"header. Save the snapshot again."
             )
-        return cls._of(payload, header["versions"])
+        payload, buffers = _split(source, payload, header["buffers"])
+        return cls._of(payload, header["versions"], buffers)
 
     def _restore_backends(self) -> None:
         """Replace Moto's state in this process with a fresh copy of this snapshot."""
-        _state_copy.restore(self._payload)
+        _state_copy.restore(self._payload, self._buffers)
 
 
 def capture() -> Snapshot:
     """Copy Moto's state in this process now, whether or not a mock is active."""
-    return Snapshot._of(_state_copy.capture(), current_versions())
+    buffers: list[bytes] = []
+    payload = _state_copy.capture(buffers)
+    return Snapshot._of(payload, current_versions(), tuple(buffers))
+
+
+def _split(source: str, data: bytes, sizes: list[int]) -> tuple[bytes, tuple[bytes, ...]]:
+    """The pickle and the bodies after it, as separate bytes (each copied once)."""
+    end = len(data) - sum(sizes)
+    if end < 0:
+        raise SnapshotError(
+            f"{source} is damaged: its header lists more bytes of S3 bodies than it "
+            f"holds. Save the snapshot again."
+        )
+    payload, bodies = data[:end], []
+    for size in sizes:
+        bodies.append(data[end : end + size])
+        end += size
+    return payload, tuple(bodies)
 
 
 def _size(count: int) -> str:
@@ -241,6 +272,8 @@ def _parse_header(source: str, line: bytes) -> dict[str, Any]:
         or not isinstance(header.get("versions"), dict)
         or not all(isinstance(header["versions"].get(key), str) for key in _CHECKED)
         or not isinstance(header.get("size"), int)
+        or not isinstance(header.setdefault("buffers", []), list)
+        or not all(type(size) is int and size >= 0 for size in header["buffers"])
         or not isinstance(header.get("sha256"), str)
     ):
         raise SnapshotError(

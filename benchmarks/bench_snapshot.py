@@ -3,8 +3,8 @@
 1. The rich state (S3 with versions and a 10 MiB object, DynamoDB: 5 tables
    with a GSI and 200 items, FIFO and standard queues with a message in
    flight, SNS -> SQS, IAM, Kinesis, SSM, Secrets Manager, a CloudFormation
-   stack): the time to build it through boto3, to capture it, to restore it,
-   and restore / build (target <= 0.02; capture target <= 50 ms).
+   stack): the time to build it through boto3, to capture it as a Snapshot,
+   to restore that Snapshot, and restore / build (target <= 0.02; capture target <= 50 ms).
 2. A small state (1 bucket, 1 table, 10 items): the time to restore it
    (target <= 1 ms).
 3. 100 tests that each start from the rich state: seeded once with
@@ -42,7 +42,7 @@ import boto3
 import pytest
 
 import aiomoto
-from aiomoto import _state_copy
+from aiomoto import snapshots
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -314,10 +314,10 @@ def main() -> None:
     build = _build_time(build_rich_state, args.builds)
     with aiomoto.mock_aws():
         build_rich_state()
-        capture = _median(args.restores, _state_copy.capture)
-        data = _state_copy.capture()
-        restore = _median(args.restores, lambda: _state_copy.restore(data))
-    print(f"rich state: {len(data) / 2**20:.1f} MiB pickled")
+        capture = _median(args.restores, snapshots.capture)
+        rich = snapshots.capture()
+        restore = _median(args.restores, rich._restore_backends)
+    print(f"rich state: {rich.size / 2**20:.1f} MiB pickled")
     print(f"  build through the API  {build * 1000:8.1f} ms")
     print(f"  capture                {capture * 1000:8.2f} ms   (target <= 50 ms)")
     print(f"  restore                {restore * 1000:8.2f} ms")
@@ -325,9 +325,9 @@ def main() -> None:
 
     with aiomoto.mock_aws():
         build_small_state()
-        small = _state_copy.capture()
-        small_restore = _median(args.restores * 10, lambda: _state_copy.restore(small))
-    print(f"small state: {len(small) / 1024:.1f} KiB pickled")
+        small = snapshots.capture()
+        small_restore = _median(args.restores * 10, small._restore_backends)
+    print(f"small state: {small.size / 1024:.1f} KiB pickled")
     print(f"  restore                {small_restore * 1000:8.3f} ms   (target <= 1 ms)")
 
     building = _unittest_seconds(_Building, args.tests)

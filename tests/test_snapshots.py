@@ -196,7 +196,7 @@ def test_restore_of_none_says_how_to_empty_the_backends() -> None:
 
 
 def test_snapshot_raises_what_the_engine_raises(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse() -> bytes:
+    def refuse(*args: object) -> bytes:
         raise SnapshotError("batch: a job is still running")
 
     monkeypatch.setattr(_state_copy, "capture", refuse)
@@ -412,7 +412,7 @@ def test_start_with_reset_false_on_a_mock_with_a_state_raises_value_error(
 def test_a_state_that_fails_to_restore_leaves_nothing_active(
     seeded: Snapshot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(data: bytes) -> None:
+    def refuse(*args: object) -> None:
         raise SnapshotError("cannot restore")
 
     before = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
@@ -446,7 +446,7 @@ def test_server_mode_with_its_own_server_starts_from_the_state(seeded: Snapshot)
 def test_a_state_that_fails_to_restore_in_server_mode_stops_the_server(
     seeded: Snapshot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(data: bytes) -> None:
+    def refuse(*args: object) -> None:
         raise SnapshotError("cannot restore")
 
     monkeypatch.setattr(_state_copy, "restore", refuse)

@@ -129,7 +129,7 @@ def test_state_that_cannot_be_saved_fails_and_keeps_the_old_file(
     serve_once(monkeypatch, capsys, path, bucket="old")
     saved = path.read_bytes()
 
-    def refuse() -> bytes:
+    def refuse(*args: object) -> bytes:
         raise SnapshotError("batch: a job is still running")
 
     monkeypatch.setattr(_state_copy, "capture", refuse)
@@ -141,7 +141,7 @@ def test_state_that_cannot_be_saved_fails_and_keeps_the_old_file(
 def test_state_that_cannot_be_saved_says_why(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    def refuse() -> bytes:
+    def refuse(*args: object) -> bytes:
         raise SnapshotError("batch: a job is still running")
 
     monkeypatch.setattr(_state_copy, "capture", refuse)

@@ -7,6 +7,7 @@ and which settings they carry.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import inspect
 import re
@@ -23,6 +24,7 @@ import pytest
 import requests
 from aiobotocore.session import AioSession
 from botocore.config import Config
+from botocore.exceptions import ClientError
 from botocore.hooks import BaseEventHooks, EventAliaser, HierarchicalEmitter
 from botocore.loaders import Loader
 from moto.core import models as moto_models
@@ -283,7 +285,10 @@ def test_a_later_session_still_reads_the_host_prefix_an_earlier_client_deleted(
     # botocore's S3 Control handler deletes an operation's hostPrefix on its
     # first call: a later session still reads it.
     client = boto3.client("s3control", region_name="us-east-1")
-    client.list_access_points(AccountId="123456789012")
+    # The handler runs before the request is sent, so Moto's answer (Moto
+    # 5.1.2 has no ListAccessPoints: a 404) does not matter here.
+    with contextlib.suppress(ClientError):
+        client.list_access_points(AccountId="123456789012")
     model = client.meta.service_model.operation_model("ListAccessPoints")
     assert "hostPrefix" not in model.endpoint
     later = botocore.session.Session().create_client("s3control", region_name="us-east-1")

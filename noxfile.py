@@ -42,15 +42,15 @@ MATRIX = {
     "aiobotocore-2.25": ("3.11", OLDEST),
 }
 
-#: Floors only go up. Measured in a fresh-clone CI run: 99.16% in latest,
-#: py3.12 and py3.13, 99.08% in py3.10; 98.53% in aiobotocore-2.25 (no httpx
-#: backend there).
+#: Floors only go up. Measured on this tree: 99.57-99.60% in latest, 99.55%
+#: in py3.10, 99.57% in py3.12, 99.59% in py3.13; 98.33-98.37% in
+#: aiobotocore-2.25 (no httpx backend there).
 COVERAGE_FLOOR = {
-    "latest": "99",
-    "py3.10": "99",
-    "py3.12": "99",
-    "py3.13": "99",
-    "aiobotocore-2.25": "98",
+    "latest": "99.4",
+    "py3.10": "99.4",
+    "py3.12": "99.4",
+    "py3.13": "99.4",
+    "aiobotocore-2.25": "98.2",
 }
 
 _VERSION_CHECK = "import sys; print(sys.implementation.name, '%d.%d' % sys.version_info[:2])"

@@ -61,14 +61,16 @@ async def _async_pairs(s3: Any, pairs: int) -> float:
     return (time.perf_counter() - start) / pairs
 
 
-def _install_stubs(aws: aiomoto.MockAWS) -> None:
+def _install_stubs(aws: aiomoto.MockAWS) -> list[aiomoto.Stub]:
+    stubs = []
     for number in range(STUBS):
         service, operation = _OTHERS[number % len(_OTHERS)]
-        aws.on(service, operation).respond({}, times=1)
+        stubs.append(aws.on(service, operation).respond({}, times=1))
+    return stubs
 
 
-def _remove_stubs(aws: aiomoto.MockAWS) -> None:
-    for stub in [item for item in aws._faults if isinstance(item, aiomoto.Stub)]:
+def _remove_stubs(stubs: list[aiomoto.Stub]) -> None:
+    for stub in stubs:
         stub.remove()
 
 
@@ -86,9 +88,9 @@ async def main(batches: int, pairs: int) -> None:
             async with aiomoto.mock_aws() as aws:
                 await aio_s3.create_bucket(Bucket="bench")
                 if stubs_first:
-                    _install_stubs(aws)
+                    stubs = _install_stubs(aws)
                     loaded = await _async_pairs(aio_s3, pairs)
-                    _remove_stubs(aws)
+                    _remove_stubs(stubs)
                     return await _async_pairs(aio_s3, pairs), loaded
                 plain = await _async_pairs(aio_s3, pairs)
                 _install_stubs(aws)
@@ -138,14 +140,15 @@ async def _lookup_cost(s3: Any, rounds: int = 20, calls: int = 20_000) -> tuple[
     from aiomoto import _intercept
 
     best = {False: float("inf"), True: float("inf")}
+    stubs: list[aiomoto.Stub] = []
     async with aiomoto.mock_aws() as aws:
         with _intercept.api_call(s3, "PutObject", {"Bucket": "b", "Key": "k"}):
             for number in range(rounds):
                 stubbed = bool(number % 2)
                 if stubbed:
-                    _install_stubs(aws)
+                    stubs = _install_stubs(aws)
                 else:
-                    _remove_stubs(aws)
+                    _remove_stubs(stubs)
                 start = time.perf_counter()
                 for _ in range(calls):
                     _intercept.attempt(None)  # type: ignore[arg-type]

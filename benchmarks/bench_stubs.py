@@ -27,9 +27,11 @@ import boto3
 import moto
 from aiobotocore.session import AioSession
 
+# The same put+get pairs as bench_core.py, so the two ratios compare.
+from bench_core import _async_pairs, _sync_pairs
+
 import aiomoto
 
-BODY = b"x" * 1024
 STUBS = 100
 
 #: Operations to stub, none of them PutObject or GetObject.
@@ -40,25 +42,6 @@ _OTHERS = [
     ("sqs", "SendMessage"),
     ("dynamodb", "GetItem"),
 ]
-
-
-def _sync_pairs(s3: Any, pairs: int) -> float:
-    s3.create_bucket(Bucket="bench")
-    start = time.perf_counter()
-    for i in range(pairs):
-        s3.put_object(Bucket="bench", Key=f"k{i}", Body=BODY)
-        s3.get_object(Bucket="bench", Key=f"k{i}")["Body"].read()
-    return (time.perf_counter() - start) / pairs
-
-
-async def _async_pairs(s3: Any, pairs: int) -> float:
-    await s3.create_bucket(Bucket="bench")
-    start = time.perf_counter()
-    for i in range(pairs):
-        await s3.put_object(Bucket="bench", Key=f"k{i}", Body=BODY)
-        response = await s3.get_object(Bucket="bench", Key=f"k{i}")
-        await response["Body"].read()
-    return (time.perf_counter() - start) / pairs
 
 
 def _install_stubs(aws: aiomoto.MockAWS) -> list[aiomoto.Stub]:

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import Callable, Generator
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
+
+from aiomoto import _async_generators
 
 __all__ = ["MockAWS", "call_inside", "decorate_function", "is_coroutine_callable"]
 
@@ -157,32 +159,8 @@ def _wrap_generator_function(mock: MockAWS, func: _F, reset: bool | None = None)
 
 def _wrap_async_generator_function(mock: MockAWS, func: _F, reset: bool | None = None) -> _F:
     # The mock stays active while the generator is suspended at a yield (a
-    # pytest fixture's test runs there). A consumer that stops early should
-    # close it (``async with contextlib.aclosing(...)``); otherwise the
-    # event loop closes it, and so exits the mock, on a later iteration.
-    @functools.wraps(func)
-    async def wrapper(*args: Any, **kwargs: Any) -> AsyncGenerator[Any, Any]:
-        mock.start(reset=reset)
-        try:
-            agen = func(*args, **kwargs)
-            try:
-                item = await agen.__anext__()
-                while True:
-                    try:
-                        sent = yield item
-                    except GeneratorExit:
-                        await agen.aclose()
-                        raise
-                    except BaseException as exc:  # noqa: BLE001 - forwarded to the inner generator
-                        item = await agen.athrow(exc)
-                    else:
-                        item = await agen.asend(sent)
-            except StopAsyncIteration:
-                return
-        finally:
-            mock.stop()
-
-    return _mark(wrapper, func)
+    # pytest fixture's test runs there): see aiomoto._async_generators.
+    return _mark(_async_generators.wrap(mock, func, reset), func)
 
 
 def _mark(wrapper: Callable[..., Any], func: _F) -> _F:

@@ -47,9 +47,10 @@ _MAX_WAITS = 100
 class _Run:
     """One run of a decorated async generator: its enter of the mock and the wrapped generator."""
 
-    def __init__(self, mock: MockAWS, name: str, reset: bool | None) -> None:
+    def __init__(self, mock: MockAWS, reset: bool | None) -> None:
         self.mock = mock
-        self.name = name
+        #: The generator's qualified name, for messages.
+        self.name = ""
         self.reset = reset
         self.activation: _activation.Activation  # set by begin()
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -75,6 +76,7 @@ class _Run:
             self.end()
             raise
         self.inner = inner
+        self.name = getattr(inner, "__qualname__", repr(inner))
         return inner
 
     def check_resumable(self) -> None:
@@ -142,7 +144,7 @@ def wrap(mock: MockAWS, func: _F, reset: bool | None = None) -> _F:
 
     @functools.wraps(func)
     async def wrapper(*args: Any, **kwargs: Any) -> AsyncGenerator[Any, Any]:
-        run = _Run(mock, getattr(func, "__qualname__", repr(func)), reset)
+        run = _Run(mock, reset)
         inner = run.begin(func, args, kwargs)
         try:
             item = await inner.__anext__()

@@ -236,7 +236,7 @@ def test_a_generator_whose_loop_does_not_answer_in_time_is_closed_by_hand_and_re
     finally:
         release.set()
     message = str(caught.value)
-    assert "by the @mock_aws async generator" in message
+    assert "by the @mock_aws async generator Pages.generator.<locals>.pages," in message
     assert "running in another thread, did not close it in 0 s" in message
     assert "its cleanup was cut short where it waited" in message
     assert "contextlib.aclosing" in message

@@ -231,15 +231,22 @@ def _close_by_hand(inner: AsyncGenerator[Any, Any]) -> bool:
         closing.send(None)
     except StopIteration:
         return True
-    for _ in range(_MAX_WAITS):
-        try:
-            closing.throw(GeneratorExit)
-        except StopIteration:
-            return False
-    closing.close()
-    raise RuntimeError(
+    try:
+        for _ in range(_MAX_WAITS):
+            try:
+                closing.throw(GeneratorExit)
+            except StopIteration:
+                return False
+        closing.close()  # Python 3.13+ raises "coroutine ignored GeneratorExit" here
+    except RuntimeError as error:
+        raise _gave_up(inner) from error
+    raise _gave_up(inner)
+
+
+def _gave_up(inner: AsyncGenerator[Any, Any]) -> RuntimeError:
+    return RuntimeError(
         f"aiomoto gave up closing the async generator {inner!r}: its cleanup went on "
-        f"waiting after {_MAX_WAITS} GeneratorExit. Let GeneratorExit end its cleanup."
+        f"waiting after GeneratorExit. Let GeneratorExit end its cleanup."
     )
 
 

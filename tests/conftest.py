@@ -17,6 +17,12 @@ from typing import Any
 
 import boto3
 
+# Hypothesis too: first imported inside a pytester run (by its plugin's
+# terminal summary), it runs its entry points, and trio's registers trio's
+# random generator; on Python 3.13 Hypothesis then warns that the generator
+# may be garbage collected, which fails that run.
+import hypothesis  # noqa: F401
+
 # Imported before any in-process pytester run: a module first imported inside
 # one is unloaded after it, and importing it again makes a second copy whose
 # backends are not those that Moto's S3 URL map (built once, see

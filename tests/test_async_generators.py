@@ -347,7 +347,7 @@ def test_a_cleanup_that_never_stops_waiting_is_given_up_on(clean_process: Clean)
     before = _activation.activations()
     held = endless()
     first_page_by_hand(held)
-    with pytest.raises(RuntimeError, match="went on waiting after 100 GeneratorExit"):
+    with pytest.raises(RuntimeError, match="its cleanup went on waiting after GeneratorExit"):
         _leaks.check(before, "test_x", _HINT)
     clean_process()
     keep_waiting[0] = False  # lets it end when it is finalised

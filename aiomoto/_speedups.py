@@ -15,6 +15,10 @@ the same ~1,300 ``requests`` routes on each start. While an in-process
   shares it between the clients of one session. The parts of that data
   botocore changes in place are still each session's own (see the class).
   A session created meanwhile keeps its loader after the mock exits.
+- Clients whose service model was read from that shared data share the
+  method objects of their classes (``aiomoto._shared_methods``): each
+  client still gets its own class, and ``creating-client-class`` handlers
+  are called for each as usual.
 - Event-name aliases and "does this handler take ``**kwargs``" answers are
   remembered process-wide; both depend on nothing a session can change.
 - Moto's routes are built on the first start and registered again, their
@@ -38,6 +42,7 @@ import weakref
 from types import CodeType, FunctionType, MethodType
 from typing import Any
 
+import botocore.client
 import botocore.hooks
 import botocore.session
 import moto.core.models
@@ -45,7 +50,7 @@ import moto.core.utils
 from botocore.hooks import EventAliaser
 from moto.core.base_backend import BaseBackend
 
-from aiomoto import _gc_freeze
+from aiomoto import _gc_freeze, _shared_methods
 from aiomoto._shared_loader import SharedLoader, parsed_files
 
 __all__ = ["SWITCH_VAR", "install", "installed", "uninstall", "wanted"]
@@ -56,6 +61,7 @@ SWITCH_VAR = "AIOMOTO_SPEEDUPS"
 _OFF_VALUES = frozenset({"0", "false", "no", "off"})
 
 _Session: Any = botocore.session.Session
+_ClientCreator: Any = botocore.client.ClientCreator
 _moto_models: Any = moto.core.models
 _moto_utils: Any = moto.core.utils
 
@@ -63,6 +69,7 @@ _moto_utils: Any = moto.core.utils
 _original_register_data_loader = _Session._register_data_loader
 _original_aliaser_init = EventAliaser.__init__
 _original_accepts_kwargs = botocore.hooks.accepts_kwargs
+_original_create_methods = _ClientCreator._create_methods
 _original_enable_patching = _moto_models.MockAWS._enable_patching
 _original_callback_response = _moto_models.CallbackResponse
 #: Moto 5.1 calls botocore's ``create_loader``, later ones their own.
@@ -100,13 +107,14 @@ def install() -> None:
     if not wanted():
         _gc_freeze.release()
         return
-    _gc_freeze.started(parsed_files() + len(_recycler.routes))
+    _gc_freeze.started(parsed_files() + len(_recycler.routes) + _shared_methods.made())
     _swap(
         _register_shared_loader,
         _init_aliaser_with_shared_cache,
         _accepts_kwargs,
         _enable_patching_recycling,
         _moto_loader_kept,
+        _shared_methods.create_methods,
     )
     _s3_backend_class().urls = property(_s3_urls_built_once)
     _state.installed = True
@@ -122,6 +130,7 @@ def uninstall() -> None:
             _original_accepts_kwargs,
             _original_enable_patching,
             _original_moto_create_loader,
+            _original_create_methods,
         )
         del _s3_backend_class().urls  # inherited from BaseBackend again
         _state.installed = False
@@ -133,12 +142,14 @@ def _swap(
     accepts_kwargs: Any,
     enable: Any,
     moto_create_loader: Any,
+    create_methods: Any,
 ) -> None:
     _Session._register_data_loader = register_data_loader
     setattr(EventAliaser, "__init__", aliaser_init)  # noqa: B010
     botocore.hooks.accepts_kwargs = accepts_kwargs
     _moto_models.MockAWS._enable_patching = enable
     _moto_utils.create_loader = moto_create_loader
+    _ClientCreator._create_methods = create_methods
 
 
 #: The one Loader Moto reads its service models through while installed.

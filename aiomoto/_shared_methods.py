@@ -6,10 +6,10 @@ client (aiobotocore's ``AioClientCreator`` too, through the same
 ``ClientCreator._create_methods``) and, with it, for every operation of the
 service a method, its closure and a docstring holding an ``OperationModel``:
 about nine objects per operation (a thousand for an S3 client), kept in
-reference cycles by the class, so only a full garbage collection frees them. While installed, a client whose
-service model was read from the shared parsed data
-(``aiomoto._shared_loader``) is given the method objects made for the first
-such client instead. Each client still gets its own class, built by
+reference cycles by the class, so only a full garbage collection frees
+them. While installed, a client whose service model was read from the
+shared parsed data (``aiomoto._shared_loader``) is given the method objects
+made for the first such client instead. Each client still gets its own class, built by
 botocore, and the ``creating-client-class`` handlers are called as before,
 each time on a fresh ``class_attributes`` dict, so whatever they add,
 replace or remove is that class's alone.

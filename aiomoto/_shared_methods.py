@@ -30,13 +30,15 @@ The methods are shared only when that changes nothing a client can tell:
 The answer to "which operation discovers endpoints" (none, for most
 services), which botocore works out for every client by making a model of
 every operation, is given to the client's service model from the shared
-data too.
+data too, and so are its shapes (:class:`SharedShapes`): each is made
+once from the shared data, where botocore makes one per lookup per client.
 
 Two differences remain: a ``docs.*`` handler registered on a session after
 its client was made does not show in that client's docstrings (help text
 only), and a handler that changes a method object itself (its attributes),
 rather than putting another in ``class_attributes``, changes it for every
-client sharing it. ``AIOMOTO_SPEEDUPS=0`` switches this off with the rest.
+client sharing it; the same holds for a ``Shape`` object changed in place.
+``AIOMOTO_SPEEDUPS=0`` switches this off with the rest.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from typing import Any
 
 import botocore.client
 from botocore.hooks import EventAliaser, HierarchicalEmitter
-from botocore.model import ServiceModel
+from botocore.model import ServiceModel, ShapeResolver
 
 from aiomoto import _aiobotocore
 from aiomoto._shared_loader import SharedLoader
@@ -77,6 +79,7 @@ class _Made:
         # The key holds the ids of these: they must stay alive with it.
         self.docs_emitter = docs_emitter
         self.shared_model = shared_model
+        self.shapes = SharedShapes(shared_model.get("shapes", {}))
         operations = shared_model.get("operations", {})
         self.no_discovery_operation = not any(
             isinstance(operation, dict) and operation.get("endpointoperation", False)
@@ -109,7 +112,33 @@ def create_methods(creator: Any, service_model: Any) -> dict[str, Any]:
         # an OperationModel, and reading an operation copy, for every
         # operation. The answer depends on the shared data alone.
         service_model.__dict__.setdefault("endpoint_discovery_operation", None)
+    resolver = service_model._shape_resolver
+    if type(resolver) is ShapeResolver and resolver._shape_map is entry.shapes._shape_map:
+        service_model._shape_resolver = entry.shapes
     return dict(entry.methods)
+
+
+class SharedShapes(ShapeResolver):  # type: ignore[misc]
+    """The shapes of one shared service model, each made once and handed to every client.
+
+    botocore makes a new ``Shape`` on every lookup, and each client resolves
+    the shapes of every call it makes, and their members, again. Shapes are
+    made from the shared data alone; what a lookup adds to a reference
+    (``member_traits``) is made afresh, as botocore does.
+    """
+
+    def __init__(self, shape_map: Any) -> None:
+        super().__init__(shape_map)
+        self._aiomoto_shapes: dict[str, Any] = {}
+
+    def get_shape_by_name(self, shape_name: str, member_traits: Any = None) -> Any:
+        if member_traits:
+            return ShapeResolver.get_shape_by_name(self, shape_name, member_traits)
+        shape = self._aiomoto_shapes.get(shape_name)
+        if shape is None:
+            made = ShapeResolver.get_shape_by_name(self, shape_name)
+            shape = self._aiomoto_shapes.setdefault(shape_name, made)
+        return shape
 
 
 def _shared_model_and_key(creator: Any, service_model: Any) -> tuple[Any, tuple[Any, ...]] | None:

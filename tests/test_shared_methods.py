@@ -17,7 +17,7 @@ import botocore.session
 import pytest
 from botocore.client import ClientCreator
 from botocore.hooks import HierarchicalEmitter
-from botocore.model import ServiceModel
+from botocore.model import NoShapeFoundError, ServiceModel
 
 from aiomoto import _shared_methods, _speedups, mock_aws
 from tests.conftest import AioClientFactory
@@ -263,3 +263,46 @@ def test_a_new_set_of_methods_is_counted(mocked: None) -> None:
     session.register("docs.request-params.s3.ListBuckets", lambda **_: None)
     s3_client(session)
     assert _shared_methods.made() == before + 1
+
+
+def test_clients_of_two_sessions_share_shapes(mocked: None) -> None:
+    first, second = s3_client(), s3_client()
+    put = [c.meta.service_model.operation_model("PutObject") for c in (first, second)]
+    assert put[0] is not put[1]
+    assert put[0].input_shape is put[1].input_shape
+    assert put[0].input_shape.members["Bucket"] is put[1].input_shape.members["Bucket"]
+    first.create_bucket(Bucket="shapes")
+    second.put_object(Bucket="shapes", Key="k", Body=b"x")
+    assert first.head_object(Bucket="shapes", Key="k")["ContentLength"] == 1
+
+
+def test_shared_shapes_read_as_botocores_own(mocked: None) -> None:
+    model = s3_client().meta.service_model
+    shapes = model._shape_resolver
+    assert isinstance(shapes, _shared_methods.SharedShapes)
+    plain = ServiceModel(model._service_description, "s3")
+    for name in ("PutObjectRequest", "BucketName", "Tag"):
+        assert shapes.get_shape_by_name(name) is shapes.get_shape_by_name(name)
+        assert repr(shapes.get_shape_by_name(name)) == repr(plain.shape_for(name))
+    traits = {"locationName": "x-amz-bucket"}
+    with_traits = shapes.get_shape_by_name("BucketName", traits)
+    assert with_traits is not shapes.get_shape_by_name("BucketName", traits)
+    assert with_traits.serialization == plain.shape_for("BucketName", traits).serialization
+    with pytest.raises(NoShapeFoundError):
+        shapes.get_shape_by_name("NoSuchShape")
+
+
+def test_a_model_with_its_own_shapes_keeps_its_own_resolver(mocked: None) -> None:
+    session = botocore.session.Session()
+    creator = ClientCreator.__new__(ClientCreator)
+    creator.__dict__.update(_creator_state(session))
+    description = session.get_component("data_loader").load_service_model("s3", "service-2")
+    own = ServiceModel(description, "s3")
+    _shared_methods.create_methods(creator, own)
+    shared = own._shape_resolver
+    _shared_methods.create_methods(creator, own)  # made once: kept
+    assert own._shape_resolver is shared
+    description["shapes"] = dict(description["shapes"])
+    separate = ServiceModel(description, "s3")
+    _shared_methods.create_methods(creator, separate)
+    assert type(separate._shape_resolver) is not _shared_methods.SharedShapes

@@ -19,9 +19,9 @@ the same ~1,300 ``requests`` routes on each start. While an in-process
   handlers (``aiomoto._shared_handlers``), copying its parts as they
   register or unregister handlers of their own.
 - Clients whose service model was read from that shared data share the
-  method objects of their classes (``aiomoto._shared_methods``): each
-  client still gets its own class, and ``creating-client-class`` handlers
-  are called for each as usual.
+  method objects of their classes and the model's shapes
+  (``aiomoto._shared_methods``): each client still gets its own class, and
+  ``creating-client-class`` handlers are called for each as usual.
 - Event-name aliases and "does this handler take ``**kwargs``" answers are
   remembered process-wide; both depend on nothing a session can change.
 - Moto's routes are built on the first start and registered again, their

@@ -65,12 +65,15 @@ async def test_async_clients_of_two_sessions_share_methods(
         assert (await first.receive_message(QueueUrl=url))["Messages"][0]["Body"] == "hello"
 
 
-def test_with_the_switch_off_each_client_makes_its_own_methods(
+def test_with_the_switch_off_each_client_makes_its_own_methods_and_shapes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(_speedups.SWITCH_VAR, "0")
     with mock_aws():
-        assert type(s3_client()).put_object is not type(s3_client()).put_object
+        first, second = s3_client(), s3_client()
+        assert type(first).put_object is not type(second).put_object
+        shapes = [c.meta.service_model.shape_for("BucketName") for c in (first, second)]
+        assert shapes[0] is not shapes[1]
 
 
 def test_clients_made_after_the_mock_make_their_own_methods() -> None:

@@ -35,6 +35,7 @@ from typing import Any
 import aiobotocore.awsrequest
 import aiobotocore.client
 import aiobotocore.endpoint
+import aiobotocore.hooks
 import aiobotocore.retries.bucket
 import aiobotocore.signers
 from aiobotocore.credentials import AioCredentials
@@ -42,7 +43,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
 from aiomoto import _botocore, _intercept, _retry_waits
 
-__all__ = ["patch", "unpatch"]
+__all__ = ["EVENT_EMITTERS", "patch", "unpatch"]
 
 #: The httpx module aiobotocore itself checks responses against: ``httpx2``
 #: or the legacy ``httpx`` on 3.x (``aiobotocore._httpx``), ``httpx`` on
@@ -54,6 +55,12 @@ if httpx is not None:
     import aiobotocore.httpxsession
 
     HttpxSession = aiobotocore.httpxsession.HttpxSession
+
+#: aiobotocore's event emitters: 2.25.x and 3.x both put an
+#: ``AioHierarchicalEmitter`` (botocore's handler table, awaited handlers)
+#: behind botocore's own ``EventAliaser``; ``aiomoto._shared_methods``
+#: reads their handler tables as botocore's.
+EVENT_EMITTERS: tuple[type, ...] = (aiobotocore.hooks.AioHierarchicalEmitter,)
 
 _AioEndpoint = aiobotocore.endpoint.AioEndpoint
 _AioBaseClient = aiobotocore.client.AioBaseClient

@@ -68,6 +68,8 @@ class SharedLoader(Loader):  # type: ignore[misc]
         self._aiomoto_reading_privately = 0
         #: id of a shared object -> (it, this session's copy of it).
         self._aiomoto_copies: dict[int, tuple[Any, Any]] = {}
+        #: id of this session's copy of a service-2 model -> the shared model.
+        self._aiomoto_models: dict[int, Any] = {}
 
     def list_available_services(self, type_name: str) -> Any:
         return self._read(type_name, "list_available_services", type_name)
@@ -100,8 +102,17 @@ class SharedLoader(Loader):  # type: ignore[misc]
             return Loader.load_service_model(self, service_name, type_name, api_version)
         model = _call(source, "load_service_model", service_name, type_name, api_version)
         if type_name == "service-2":
-            model = self._own_copy(model, _with_own_operations)
+            shared, model = model, self._own_copy(model, _with_own_operations)
+            self._aiomoto_models[id(model)] = shared
         return model
+
+    def shared_service_model(self, own: Any) -> Any:
+        """The shared ``service-2`` model that ``own`` is this session's copy of, or ``None``.
+
+        ``None`` too for a model this session read for itself (see the class).
+        """
+        # The copies are alive (in _aiomoto_copies), so their ids are theirs.
+        return self._aiomoto_models.get(id(own))
 
     def _read(self, kind: str, method: str, *args: Any) -> Any:
         source = self._source(kind)
@@ -222,14 +233,12 @@ def _with_own_operations(model: Any) -> Any:
     # botocore's S3 and S3 Control handlers rewrite an operation's "http"
     # and "endpoint" in place the first time a client calls it: nothing else
     # in an operation is changed in place by botocore, boto3, aiobotocore or
-    # Moto. Copying only those keeps a session's garbage small: every client
-    # built on the model reads every operation.
+    # Moto. Copying only those, and only for the operations a session reads
+    # (its clients read only those they call), keeps a session's garbage small.
     copy = model.copy()
     operations = model.get("operations")
     if isinstance(operations, dict):
-        copy["operations"] = type(operations)(
-            (name, _with_own_edited_parts(operation)) for name, operation in operations.items()
-        )
+        copy["operations"] = _CopiedOnUse(operations, _with_own_edited_parts)
     return copy
 
 

@@ -15,6 +15,13 @@ the same ~1,300 ``requests`` routes on each start. While an in-process
   shares it between the clients of one session. The parts of that data
   botocore changes in place are still each session's own (see the class).
   A session created meanwhile keeps its loader after the mock exits.
+- Sessions start from one process-wide table of botocore's built-in event
+  handlers (``aiomoto._shared_handlers``), copying its parts as they
+  register or unregister handlers of their own.
+- Clients whose service model was read from that shared data share the
+  method objects of their classes and the model's shapes
+  (``aiomoto._shared_methods``): each client still gets its own class, and
+  ``creating-client-class`` handlers are called for each as usual.
 - Event-name aliases and "does this handler take ``**kwargs``" answers are
   remembered process-wide; both depend on nothing a session can change.
 - Moto's routes are built on the first start and registered again, their
@@ -38,6 +45,7 @@ import weakref
 from types import CodeType, FunctionType, MethodType
 from typing import Any
 
+import botocore.client
 import botocore.hooks
 import botocore.session
 import moto.core.models
@@ -45,7 +53,7 @@ import moto.core.utils
 from botocore.hooks import EventAliaser
 from moto.core.base_backend import BaseBackend
 
-from aiomoto import _gc_freeze
+from aiomoto import _gc_freeze, _shared_handlers, _shared_methods
 from aiomoto._shared_loader import SharedLoader, parsed_files
 
 __all__ = ["SWITCH_VAR", "install", "installed", "uninstall", "wanted"]
@@ -56,13 +64,16 @@ SWITCH_VAR = "AIOMOTO_SPEEDUPS"
 _OFF_VALUES = frozenset({"0", "false", "no", "off"})
 
 _Session: Any = botocore.session.Session
+_ClientCreator: Any = botocore.client.ClientCreator
 _moto_models: Any = moto.core.models
 _moto_utils: Any = moto.core.utils
 
 #: The originals, as botocore 1.3x-1.4x and Moto 5.x define them.
 _original_register_data_loader = _Session._register_data_loader
+_original_register_builtin_handlers = _Session._register_builtin_handlers
 _original_aliaser_init = EventAliaser.__init__
 _original_accepts_kwargs = botocore.hooks.accepts_kwargs
+_original_create_methods = _ClientCreator._create_methods
 _original_enable_patching = _moto_models.MockAWS._enable_patching
 _original_callback_response = _moto_models.CallbackResponse
 #: Moto 5.1 calls botocore's ``create_loader``, later ones their own.
@@ -100,13 +111,20 @@ def install() -> None:
     if not wanted():
         _gc_freeze.release()
         return
-    _gc_freeze.started(parsed_files() + len(_recycler.routes))
+    _gc_freeze.started(
+        parsed_files()
+        + len(_recycler.routes)
+        + _shared_methods.made()
+        + _shared_handlers.templates()
+    )
     _swap(
         _register_shared_loader,
         _init_aliaser_with_shared_cache,
         _accepts_kwargs,
         _enable_patching_recycling,
         _moto_loader_kept,
+        _shared_methods.create_methods,
+        _shared_handlers.register_builtin_handlers,
     )
     _s3_backend_class().urls = property(_s3_urls_built_once)
     _state.installed = True
@@ -122,6 +140,8 @@ def uninstall() -> None:
             _original_accepts_kwargs,
             _original_enable_patching,
             _original_moto_create_loader,
+            _original_create_methods,
+            _original_register_builtin_handlers,
         )
         del _s3_backend_class().urls  # inherited from BaseBackend again
         _state.installed = False
@@ -133,12 +153,16 @@ def _swap(
     accepts_kwargs: Any,
     enable: Any,
     moto_create_loader: Any,
+    create_methods: Any,
+    register_builtin_handlers: Any,
 ) -> None:
     _Session._register_data_loader = register_data_loader
     setattr(EventAliaser, "__init__", aliaser_init)  # noqa: B010
     botocore.hooks.accepts_kwargs = accepts_kwargs
     _moto_models.MockAWS._enable_patching = enable
     _moto_utils.create_loader = moto_create_loader
+    _ClientCreator._create_methods = create_methods
+    _Session._register_builtin_handlers = register_builtin_handlers
 
 
 #: The one Loader Moto reads its service models through while installed.

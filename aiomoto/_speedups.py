@@ -25,7 +25,8 @@ the same ~1,300 ``requests`` routes on each start. While an in-process
 - Event-name aliases and "does this handler take ``**kwargs``" answers are
   remembered process-wide; both depend on nothing a session can change.
 - Moto's routes are built on the first start and registered again, their
-  call records emptied, on later starts that reset Moto.
+  call records emptied, on later starts that reset Moto, without running
+  Moto's registration loop again (``aiomoto._moto_routes``).
 - The garbage collector's full collections skip that long-lived data
   (``aiomoto._gc_freeze``): frozen at an outermost start, when it grew.
 - S3's URL map, which Moto builds again for every S3 request (reloading
@@ -53,7 +54,7 @@ import moto.core.utils
 from botocore.hooks import EventAliaser
 from moto.core.base_backend import BaseBackend
 
-from aiomoto import _gc_freeze, _shared_handlers, _shared_methods
+from aiomoto import _gc_freeze, _moto_routes, _shared_handlers, _shared_methods
 from aiomoto._shared_loader import SharedLoader, parsed_files
 
 __all__ = ["SWITCH_VAR", "install", "installed", "uninstall", "wanted"]
@@ -74,8 +75,7 @@ _original_register_builtin_handlers = _Session._register_builtin_handlers
 _original_aliaser_init = EventAliaser.__init__
 _original_accepts_kwargs = botocore.hooks.accepts_kwargs
 _original_create_methods = _ClientCreator._create_methods
-_original_enable_patching = _moto_models.MockAWS._enable_patching
-_original_callback_response = _moto_models.CallbackResponse
+_original_enable_patching = _moto_routes.original_enable_patching
 #: Moto 5.1 calls botocore's ``create_loader``, later ones their own.
 _original_moto_create_loader = _moto_utils.create_loader
 #: S3Backend inherits ``urls`` from BaseBackend (Moto 5.x).
@@ -219,53 +219,8 @@ def _accepts_kwargs(func: Any) -> Any:
     return _kwargs_by_code[code]
 
 
-class _Recycler:
-    """Moto's ~1,300 ``requests`` routes, built once and handed out again.
-
-    Moto builds the same routes in the same order on every start, so the
-    n-th route asked for is reused when it was asked for with equal
-    arguments last time.
-    """
-
-    def __init__(self) -> None:
-        self.routes: list[tuple[tuple[Any, ...], dict[str, Any], Any]] = []
-        self.position = 0
-
-    def restart(self) -> None:
-        self.position = 0
-
-    def callback_response(self, *args: Any, **kwargs: Any) -> Any:
-        position, self.position = self.position, self.position + 1
-        if position < len(self.routes):
-            old_args, old_kwargs, route = self.routes[position]
-            if old_args == args and old_kwargs == kwargs:
-                route.calls.reset()  # what earlier tests sent is theirs
-                return route
-        route = _original_callback_response(*args, **kwargs)
-        if position < len(self.routes):
-            self.routes[position] = (args, kwargs, route)
-        else:
-            self.routes.append((args, kwargs, route))
-        return route
-
-
-_recycler = _Recycler()
-
-
-def _enable_patching_recycling(moto_mock: Any, reset: bool = True) -> None:
-    # Moto registers a fresh route object per URL pattern and HTTP method
-    # on every start. With reset, its registry starts empty, so the routes
-    # of the previous start can be registered again once their call records
-    # are cleared; without reset they may still be registered: build anew.
-    if not reset:
-        _original_enable_patching(moto_mock, reset)
-        return
-    _recycler.restart()
-    _moto_models.CallbackResponse = _recycler.callback_response
-    try:
-        _original_enable_patching(moto_mock, reset)
-    finally:
-        _moto_models.CallbackResponse = _original_callback_response
+_recycler = _moto_routes.recycler
+_enable_patching_recycling = _moto_routes.enable_patching
 
 
 def _s3_backend_class() -> Any:

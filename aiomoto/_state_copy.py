@@ -67,6 +67,8 @@ What is NOT captured:
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib
 import io
 import pickle
@@ -158,8 +160,9 @@ def restore(data: bytes, buffers: Sequence[bytes] = ()) -> None:
             setattr(cls, _TRACKED, [])
         try:
             _state_ec2.take_loaded_subnets()  # any left by a failed restore
-            unpickler = pickle.Unpickler(io.BytesIO(data), buffers=buffers)
-            parts = [unpickler.load() for _ in range(unpickler.load())]
+            with _collections_held():
+                unpickler = pickle.Unpickler(io.BytesIO(data), buffers=buffers)
+                parts = [unpickler.load() for _ in range(unpickler.load())]
             subnets = _state_ec2.take_loaded_subnets()
             outside = parts[0]
             backend_parts = [(_backend_dict_at(*where), *rest) for where, *rest in parts[1:]]
@@ -173,6 +176,20 @@ def restore(data: bytes, buffers: Sequence[bytes] = ()) -> None:
         _state_ec2.fix_registries(_all_backends())
         _state_ec2.prime_subnets(subnets)
         _clear_model_caches()
+
+
+@contextlib.contextmanager
+def _collections_held() -> Iterator[None]:
+    # What unpickling makes is the new state, none of it garbage: the
+    # collections its allocations set off would walk it again and again.
+    # Collections due are made up for after, by allocation as usual.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _keeper(buffers: list[bytes]) -> Callable[[pickle.PickleBuffer], bool]:

@@ -93,6 +93,7 @@ def test_cyclic_garbage_made_before_the_mock_is_collected_once_aiomoto_is_idle()
 
 def test_a_refreeze_collects_what_died_while_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_gc_freeze, "REFREEZE_EVERY", 1)
+    monkeypatch.setattr(_gc_freeze, "THAW_SPACING", 0)
     node = Node()
     alive = weakref.ref(node)
     with mock_aws():
@@ -101,6 +102,29 @@ def test_a_refreeze_collects_what_died_while_frozen(monkeypatch: pytest.MonkeyPa
     with mock_aws():
         assert alive() is None
         assert _gc_freeze.frozen()
+
+
+def test_a_thaw_waits_until_spacing_times_the_last_one_has_passed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_gc_freeze, "REFREEZE_EVERY", 1)
+    monkeypatch.setattr(_gc_freeze, "THAW_SPACING", 0)
+    with mock_aws():
+        pass
+    with mock_aws():  # a thaw: it took some time
+        pass
+    assert _gc_freeze._state.thaw_seconds > 0
+    node = Node()
+    alive = weakref.ref(node)
+    with mock_aws():  # frozen at this thaw
+        pass
+    del node
+    monkeypatch.setattr(_gc_freeze, "THAW_SPACING", 10**12)
+    with mock_aws():
+        assert alive() is not None  # not due yet: still frozen
+    monkeypatch.setattr(_gc_freeze, "THAW_SPACING", 0)
+    with mock_aws():
+        assert alive() is None
 
 
 def test_new_shared_data_is_frozen_at_the_next_start(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,6 +181,7 @@ def test_a_refreeze_due_after_someone_elses_freeze_is_skipped(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(_gc_freeze, "REFREEZE_EVERY", 1)
+    monkeypatch.setattr(_gc_freeze, "THAW_SPACING", 0)
     with mock_aws():
         pass
     gc.freeze()

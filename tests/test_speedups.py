@@ -29,7 +29,7 @@ from botocore.hooks import BaseEventHooks, EventAliaser, HierarchicalEmitter
 from botocore.loaders import Loader
 from moto.core import models as moto_models
 
-from aiomoto import _shared_loader, _speedups, mock_aws
+from aiomoto import _moto_routes, _shared_loader, _speedups, mock_aws
 
 ORIGINALS = (
     botocore.session.Session._register_data_loader,
@@ -481,7 +481,7 @@ def test_data_of_other_shapes_is_handed_over_as_it_is() -> None:
 
 
 def test_a_route_asked_for_with_other_arguments_is_built_anew() -> None:
-    recycler = _speedups._Recycler()
+    recycler = _moto_routes.Recycler()
 
     def callback(request: Any) -> None: ...
 

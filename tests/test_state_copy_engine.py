@@ -359,6 +359,19 @@ def test_objects_restored_away_are_freed() -> None:
         assert [ref() for ref in refs] == [None] * 6
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_restore_leaves_the_collector_as_it_was(mocked: None, enabled: bool) -> None:
+    boto3.client("s3", region_name=REGION).create_bucket(Bucket="bkt")
+    data = _state_copy.capture()
+    if not enabled:
+        gc.disable()
+    try:
+        _state_copy.restore(data)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+
+
 def _open_files() -> int:
     return len(os.listdir("/proc/self/fd"))
 

@@ -98,6 +98,12 @@ def enable_patching(moto_mock: Any, reset: bool = True) -> None:
     if kept is not None and kept.inputs == inputs and _register_kept(moto_mock, kept):
         return
     _state.kept = None
+    moto_mock.reset()  # as Moto's registration does first; twice changes nothing
+    if _moto_models.responses_mock._registry.registered:
+        # A reset that left routes registered: Moto's registration adds its
+        # own on top, new ones, and what it registers then is not kept.
+        original_enable_patching(moto_mock, reset)
+        return
     recycler.restart()
     _moto_models.CallbackResponse = recycler.callback_response
     try:

@@ -156,6 +156,24 @@ def test_a_reset_that_keeps_the_registry_gets_moto_s_own_registration(
         assert registration() == twice
 
 
+def test_routes_registered_on_top_of_routes_left_registered_are_neither_reused_nor_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reset_responses_mock(moto_models.responses_mock)
+    with monkeypatch.context() as patch:
+        patch.setattr(moto_models.MockAWS, "reset", lambda self: BackendDict.reset())
+        with mock_aws():
+            below = route_objects()
+        with mock_aws():
+            both = route_objects()
+            assert len(both) > len(below)
+            assert len(set(map(id, both))) == len(both)  # new ones on top, as Moto makes
+    reset_responses_mock(moto_models.responses_mock)
+    with mock_aws():
+        routes = route_objects()
+        assert len(routes) == len(set(map(id, routes)))  # each route registered once
+
+
 def test_without_one_list_per_method_moto_registers_on_every_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

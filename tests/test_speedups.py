@@ -264,11 +264,12 @@ def test_each_session_reads_its_own_copy_of_the_region_entries_it_resolves(
 
 
 def test_a_session_owns_the_parts_of_an_operation_botocore_rewrites(mocked: None) -> None:
+    own = botocore.session.Session().get_component("data_loader")
+    operations = own.load_service_model("s3control", "service-2")["operations"]
+    # The process-wide source exists once a session has read through it.
     shared = next(iter(_shared_loader._sources.values())).load_service_model(
         "s3control", "service-2"
     )
-    own = botocore.session.Session().get_component("data_loader")
-    operations = own.load_service_model("s3control", "service-2")["operations"]
     for name, operation in operations.items():
         assert operation is not shared["operations"][name]
         assert operation["http"] is not shared["operations"][name]["http"]

@@ -174,7 +174,7 @@ def test_missing_server_extra_raises_an_error_naming_the_extra(
 ) -> None:
     # What an install without Moto's server dependencies looks like.
     monkeypatch.setitem(sys.modules, "flask", None)
-    monkeypatch.delitem(sys.modules, "moto.moto_server.werkzeug_app")
+    monkeypatch.delitem(sys.modules, "moto.moto_server.werkzeug_app", raising=False)
     before = aws_environment()
     with pytest.raises(ServerModeDependencyError, match=r"aiomoto\[server\]") as caught:
         mock_aws(server_mode=True).start()

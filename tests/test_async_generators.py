@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import functools
 import gc
 import textwrap
 import threading
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine, Iterator
+from typing import Any
 
 import pytest
 
@@ -49,6 +51,15 @@ class Pages:
                     raise KeyError("cleanup failed")
 
         return pages()
+
+    def left_open(
+        self, run: Callable[[Coroutine[Any, Any, int]], object]
+    ) -> tuple[list[_activation.Activation], AsyncGenerator[int, None]]:
+        """The enters open before, and a generator of these pages whose first page ``run`` took."""
+        before = _activation.activations()
+        held = self.generator
+        run(first_page(held))
+        return before, held
 
 
 async def first_page(pages: AsyncIterator[int]) -> int:
@@ -140,9 +151,7 @@ def test_the_check_closes_a_generator_left_open_on_its_idle_loop(
     loop: asyncio.AbstractEventLoop, clean_process: Clean
 ) -> None:
     pages = Pages()
-    before = _activation.activations()
-    held = pages.generator
-    assert loop.run_until_complete(first_page(held)) == 1
+    before, held = pages.left_open(loop.run_until_complete)
     assert _activation.is_active()
     _leaks.check(before, "test_x", _HINT)  # no leak: closed as its loop would close it
     assert pages.cleanup_saw == [True]
@@ -168,9 +177,7 @@ def test_resuming_a_generator_the_check_closed_raises_mock_state_error(
     loop: asyncio.AbstractEventLoop,
 ) -> None:
     pages = Pages()
-    before = _activation.activations()
-    held = pages.generator
-    loop.run_until_complete(first_page(held))
+    before, held = pages.left_open(loop.run_until_complete)
     _leaks.check(before, "test_x", _HINT)
     with pytest.raises(MockStateError, match=r"resumed after aiomoto's leak check closed it"):
         loop.run_until_complete(held.__anext__())
@@ -181,9 +188,7 @@ def test_a_cleanup_that_fails_when_the_check_closes_it_is_raised(
     loop: asyncio.AbstractEventLoop, clean_process: Clean
 ) -> None:
     pages = Pages(cleanup_fails=True)
-    before = _activation.activations()
-    held = pages.generator
-    loop.run_until_complete(first_page(held))
+    before, _held = pages.left_open(loop.run_until_complete)
     with pytest.raises(KeyError, match="cleanup failed"):
         _leaks.check(before, "test_x", _HINT)
     assert pages.cleanup_saw == [True]
@@ -194,9 +199,7 @@ def test_a_failing_cleanup_and_another_leak_are_reported_together(
     loop: asyncio.AbstractEventLoop, clean_process: Clean
 ) -> None:
     pages = Pages(cleanup_fails=True)
-    before = _activation.activations()
-    held = pages.generator
-    loop.run_until_complete(first_page(held))
+    before, _held = pages.left_open(loop.run_until_complete)
     mock_aws().start()  # the other leak
     with pytest.raises(MockLeakError, match="left 1 aiomoto mock active") as caught:
         _leaks.check(before, "test_x", _HINT)
@@ -208,9 +211,7 @@ def test_a_generator_whose_loop_runs_in_another_thread_is_closed_there(
     loop_in_a_thread: asyncio.AbstractEventLoop, clean_process: Clean
 ) -> None:
     pages = Pages(cleanup_waits=True)
-    before = _activation.activations()
-    held = pages.generator
-    assert in_thread(loop_in_a_thread, first_page(held)) == 1
+    before, held = pages.left_open(functools.partial(in_thread, loop_in_a_thread))
     _leaks.check(before, "test_x", _HINT)
     assert pages.cleanup_saw == [True]
     clean_process()
@@ -224,9 +225,7 @@ def test_a_generator_whose_loop_does_not_answer_in_time_is_closed_by_hand_and_re
     clean_process: Clean,
 ) -> None:
     pages = Pages(cleanup_waits=True)
-    before = _activation.activations()
-    held = pages.generator
-    in_thread(loop_in_a_thread, first_page(held))
+    before, _held = pages.left_open(functools.partial(in_thread, loop_in_a_thread))
     monkeypatch.setattr(_async_generators, "CLOSE_TIMEOUT", 0)
     release = threading.Event()
     loop_in_a_thread.call_soon_threadsafe(release.wait, 30)  # the loop is busy

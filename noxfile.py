@@ -42,15 +42,15 @@ MATRIX = {
     "aiobotocore-2.25": ("3.11", OLDEST),
 }
 
-#: Floors only go up. Measured on this tree: 99.57-99.60% in latest, 99.55%
-#: in py3.10, 99.57% in py3.12, 99.59% in py3.13; 98.33-98.37% in
-#: aiobotocore-2.25 (no httpx backend there).
+#: Floors only go up. Measured on this tree: 99.58% in latest, 99.55% in
+#: py3.10, 99.57% in py3.12, 99.60% in py3.13; 98.47% in aiobotocore-2.25
+#: (no httpx backend there).
 COVERAGE_FLOOR = {
-    "latest": "99.4",
-    "py3.10": "99.4",
-    "py3.12": "99.4",
-    "py3.13": "99.4",
-    "aiobotocore-2.25": "98.2",
+    "latest": "99.45",
+    "py3.10": "99.45",
+    "py3.12": "99.45",
+    "py3.13": "99.45",
+    "aiobotocore-2.25": "98.3",
 }
 
 _VERSION_CHECK = "import sys; print(sys.implementation.name, '%d.%d' % sys.version_info[:2])"

@@ -113,7 +113,7 @@ def install() -> None:
         return
     _gc_freeze.started(
         parsed_files()
-        + len(_recycler.routes)
+        + len(_moto_routes.recycler.routes)
         + _shared_methods.made()
         + _shared_handlers.templates()
     )
@@ -121,7 +121,7 @@ def install() -> None:
         _register_shared_loader,
         _init_aliaser_with_shared_cache,
         _accepts_kwargs,
-        _enable_patching_recycling,
+        _moto_routes.enable_patching,
         _moto_loader_kept,
         _shared_methods.create_methods,
         _shared_handlers.register_builtin_handlers,
@@ -217,10 +217,6 @@ def _accepts_kwargs(func: Any) -> Any:
     if code not in _kwargs_by_code:
         _kwargs_by_code[code] = _original_accepts_kwargs(func)
     return _kwargs_by_code[code]
-
-
-_recycler = _moto_routes.recycler
-_enable_patching_recycling = _moto_routes.enable_patching
 
 
 def _s3_backend_class() -> Any:

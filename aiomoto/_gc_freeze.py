@@ -18,7 +18,7 @@ moment when little besides long-lived data is alive, and never for good:
   unfrozen before that collection, so whatever died while frozen is
   collected then. A thaw walks the whole heap, so one is also not due
   until :data:`THAW_SPACING` times as long as the last one took has passed
-  since it: thaws take at most ~2% of the time, however short the tests.
+  since it: thaws take at most ~0.5% of the time, however short the tests.
   Waiting longer keeps no more garbage: only what was alive at a freeze
   can die frozen, and between thaws aiomoto freezes again only when the
   shared data grows (in the first tests, in practice).
@@ -54,7 +54,7 @@ __all__ = [
 #: Outermost starts after which everything is unfrozen, collected and frozen again.
 REFREEZE_EVERY = 100
 #: A thaw is due only once this many times its last one's duration has passed since.
-THAW_SPACING = 50
+THAW_SPACING = 200
 #: Full collections outside any mock after which the freeze is released.
 IDLE_COLLECTIONS = 2
 

@@ -29,6 +29,9 @@ the same ~1,300 ``requests`` routes on each start. While an in-process
   Moto's registration loop again (``aiomoto._moto_routes``).
 - The garbage collector's full collections skip that long-lived data
   (``aiomoto._gc_freeze``): frozen at an outermost start, when it grew.
+- Moto's emptying of its model registry on exit replaces only the lists
+  that hold models: giving each of the thousands of model classes a new
+  empty list changes every class, which empties Python's attribute caches.
 - S3's URL map, which Moto builds again for every S3 request (reloading
   ``moto.s3.urls`` twice to pick up ``MOTO_S3_CUSTOM_ENDPOINTS`` and
   ``MOTO_ENABLE_ISO_REGIONS``), is built once for each value of those two
@@ -53,8 +56,9 @@ import moto.core.models
 import moto.core.utils
 from botocore.hooks import EventAliaser
 from moto.core.base_backend import BaseBackend
+from moto.core.model_instances import model_data
 
-from aiomoto import _gc_freeze, _moto_routes, _shared_handlers, _shared_methods
+from aiomoto import _gc_freeze, _moto_routes, _shared_handlers, _shared_methods, _state_copy
 from aiomoto._shared_loader import SharedLoader, parsed_files
 
 __all__ = ["SWITCH_VAR", "install", "installed", "uninstall", "wanted"]
@@ -76,6 +80,8 @@ _original_aliaser_init = EventAliaser.__init__
 _original_accepts_kwargs = botocore.hooks.accepts_kwargs
 _original_create_methods = _ClientCreator._create_methods
 _original_enable_patching = _moto_routes.original_enable_patching
+#: Moto 5.x's, which ``MockAWS._disable_patching`` calls by this module-level name.
+_original_reset_model_data = _moto_models.reset_model_data
 #: Moto 5.1 calls botocore's ``create_loader``, later ones their own.
 _original_moto_create_loader = _moto_utils.create_loader
 #: S3Backend inherits ``urls`` from BaseBackend (Moto 5.x).
@@ -125,6 +131,7 @@ def install() -> None:
         _moto_loader_kept,
         _shared_methods.create_methods,
         _shared_handlers.register_builtin_handlers,
+        _reset_model_data_in_use,
     )
     _s3_backend_class().urls = property(_s3_urls_built_once)
     _state.installed = True
@@ -142,6 +149,7 @@ def uninstall() -> None:
             _original_moto_create_loader,
             _original_create_methods,
             _original_register_builtin_handlers,
+            _original_reset_model_data,
         )
         del _s3_backend_class().urls  # inherited from BaseBackend again
         _state.installed = False
@@ -155,6 +163,7 @@ def _swap(
     moto_create_loader: Any,
     create_methods: Any,
     register_builtin_handlers: Any,
+    reset_model_data: Any,
 ) -> None:
     _Session._register_data_loader = register_data_loader
     setattr(EventAliaser, "__init__", aliaser_init)  # noqa: B010
@@ -163,6 +172,7 @@ def _swap(
     _moto_utils.create_loader = moto_create_loader
     _ClientCreator._create_methods = create_methods
     _Session._register_builtin_handlers = register_builtin_handlers
+    _moto_models.reset_model_data = reset_model_data
 
 
 #: The one Loader Moto reads its service models through while installed.
@@ -217,6 +227,16 @@ def _accepts_kwargs(func: Any) -> Any:
     if code not in _kwargs_by_code:
         _kwargs_by_code[code] = _original_accepts_kwargs(func)
     return _kwargs_by_code[code]
+
+
+def _reset_model_data_in_use() -> None:
+    # What Moto's reset_model_data does, for the classes that hold models:
+    # an empty list stays (every class has its own from Moto's metaclass).
+    attribute = _state_copy.TRACKED_ATTRIBUTE
+    for models in list(model_data.values()):
+        for model in list(models.values()):
+            if getattr(model, attribute):
+                setattr(model, attribute, [])
 
 
 def _s3_backend_class() -> Any:

@@ -87,7 +87,7 @@ from aiomoto import _gate, _state_ec2
 from aiomoto._state_reducers import Refused, dispatch_table
 from aiomoto.exceptions import SnapshotError
 
-__all__ = ["capture", "restore"]
+__all__ = ["TRACKED_ATTRIBUTE", "capture", "restore"]
 
 #: Seconds ``capture`` waits for Moto's background threads to finish.
 _BACKGROUND_WAIT = 5.0
@@ -99,7 +99,9 @@ _BACKEND_DICT_ATTRIBUTES = frozenset(
 
 #: The class attribute in which Moto registers each model made: renamed
 #: after Moto 5.1.2, which calls it ``instances``.
-_TRACKED = "instances_tracked" if hasattr(CloudFormationModel, "instances_tracked") else "instances"
+TRACKED_ATTRIBUTE = (
+    "instances_tracked" if hasattr(CloudFormationModel, "instances_tracked") else "instances"
+)
 
 #: Where each backend dict lives: (module, attribute).
 _locations: dict[BackendDict[Any], tuple[str, str]] = {}
@@ -154,10 +156,10 @@ def restore(data: bytes, buffers: Sequence[bytes] = ()) -> None:
     with _gate.exclusive():
         # Unpickling a model registers it (BaseModel.__new__): with new,
         # empty registries, they then hold exactly the restored models.
-        tracked = {cls: getattr(cls, _TRACKED) for cls in _model_classes()}
+        tracked = {cls: getattr(cls, TRACKED_ATTRIBUTE) for cls in _model_classes()}
         tracked = {cls: instances for cls, instances in tracked.items() if instances}
         for cls in tracked:
-            setattr(cls, _TRACKED, [])
+            setattr(cls, TRACKED_ATTRIBUTE, [])
         try:
             _state_ec2.take_loaded_subnets()  # any left by a failed restore
             with _collections_held():
@@ -168,7 +170,7 @@ def restore(data: bytes, buffers: Sequence[bytes] = ()) -> None:
             backend_parts = [(_backend_dict_at(*where), *rest) for where, *rest in parts[1:]]
         except Exception as exc:
             for cls, instances in tracked.items():
-                setattr(cls, _TRACKED, instances)
+                setattr(cls, TRACKED_ATTRIBUTE, instances)
             raise SnapshotError(f"the snapshot cannot be restored: {exc}") from exc
         _dispose_bodies(tracked)
         _put_backends(backend_parts)

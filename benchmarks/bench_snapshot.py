@@ -18,9 +18,15 @@
    same test bodies run one after another in one mock, without isolation:
    what a test costs that neither builds nor restores.
 
+   This machine's speed drifts by tens of percent within a minute, so the
+   building tests run in ``--rounds`` chunks, each followed by one seeded
+   unittest run and one pytest run of all the tests: building is the sum
+   of the chunks, each seeded figure the median of its runs, and so both
+   sides are timed across the same stretch of time.
+
 Each figure in 1 and 2 is the median of several runs (this machine's speed
 drifts). Run: ``python benchmarks/bench_snapshot.py [--builds N]
-[--restores N] [--tests N]``.
+[--restores N] [--tests N] [--rounds N]``.
 """
 
 from __future__ import annotations
@@ -275,13 +281,15 @@ class _RunTimer:
             self.seconds = time.perf_counter() - start
 
 
-def _pytest_seconds(tests: int) -> float:
+def _pytest_seconds(tests: int, run: int = 0) -> float:
     timer = _RunTimer()
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)
         ini = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
         (root / "pytest.ini").write_text(ini)
-        (root / "test_seeded.py").write_text(textwrap.dedent(_PYTEST_FILE.format(tests=tests)))
+        # A new module name per run: pytest refuses a second file imported as the same module.
+        test_file = root / f"test_seeded_{run}.py"
+        test_file.write_text(textwrap.dedent(_PYTEST_FILE.format(tests=tests)))
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         code = pytest.main(
             [
@@ -304,11 +312,25 @@ def _pytest_seconds(tests: int) -> float:
     return timer.seconds
 
 
+def _interleaved(tests: int, rounds: int) -> tuple[float, float, float]:
+    """Building (summed over ``rounds`` chunks), seeded and pytest (medians of ``rounds`` runs)."""
+    chunks = [tests // rounds + (1 if i < tests % rounds else 0) for i in range(rounds)]
+    building, seeded, with_pytest = 0.0, [], []
+    for run, chunk in enumerate(chunks):
+        building += _unittest_seconds(_Building, chunk)
+        seeded.append(_unittest_seconds(_Seeded, tests))
+        with_pytest.append(_pytest_seconds(tests, run))
+    return building, statistics.median(seeded), statistics.median(with_pytest)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--builds", type=int, default=3, help="builds of the rich state to time")
     parser.add_argument("--restores", type=int, default=30, help="captures/restores to time")
     parser.add_argument("--tests", type=int, default=100, help="tests per seeded/building run")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="chunks of building tests, seeded runs of each kind"
+    )
     args = parser.parse_args()
 
     build = _build_time(build_rich_state, args.builds)
@@ -330,9 +352,7 @@ def main() -> None:
     print(f"small state: {small.size / 1024:.1f} KiB pickled")
     print(f"  restore                {small_restore * 1000:8.3f} ms   (target <= 1 ms)")
 
-    building = _unittest_seconds(_Building, args.tests)
-    seeded = _unittest_seconds(_Seeded, args.tests)
-    with_pytest = _pytest_seconds(args.tests)
+    building, seeded, with_pytest = _interleaved(args.tests, max(1, min(args.rounds, args.tests)))
     bodies = _unisolated_seconds(args.tests)
     print(f"{args.tests} tests starting from the rich state (running the tests):")
     print(f"  each building it in setUp        {building:8.2f} s")

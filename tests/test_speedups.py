@@ -29,7 +29,7 @@ from botocore.hooks import BaseEventHooks, EventAliaser, HierarchicalEmitter
 from botocore.loaders import Loader
 from moto.core import models as moto_models
 
-from aiomoto import _moto_routes, _shared_loader, _speedups, mock_aws
+from aiomoto import _moto_routes, _shared_loader, _speedups, _state_copy, mock_aws
 
 ORIGINALS = (
     botocore.session.Session._register_data_loader,
@@ -460,6 +460,28 @@ def test_moto_routes_are_registered_again_with_no_calls_recorded() -> None:
         assert len(second) == len(first)
         assert all(a is b for a, b in zip(first, second, strict=True))
         assert sum(len(route.calls) for route in second) == 0
+
+
+def registry_of(cls: type) -> list[Any]:
+    """Moto's list of the models of ``cls`` made since its last reset."""
+    return getattr(cls, _state_copy.TRACKED_ATTRIBUTE)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("switch", ["1", "0"])
+def test_moto_forgets_every_model_on_exit(monkeypatch: pytest.MonkeyPatch, switch: str) -> None:
+    from moto.s3.models import FakeBucket, FakeMultipart
+
+    monkeypatch.setenv(_speedups.SWITCH_VAR, switch)
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="registry")
+        assert [bucket.name for bucket in registry_of(FakeBucket)] == ["registry"]
+        empty = registry_of(FakeMultipart)
+        assert empty == []
+    assert registry_of(FakeBucket) == []
+    # The speed-ups leave a class that holds no model as it is; Moto's own
+    # reset gives it a new list.
+    assert (registry_of(FakeMultipart) is empty) is (switch == "1")
+    assert registry_of(FakeMultipart) == []
 
 
 def test_without_reset_moto_builds_new_routes() -> None:

@@ -39,6 +39,7 @@ import aiomoto
 import aiomoto.mock
 import aiomoto.snapshots
 from aiomoto import MotoServer, _activation
+from aiomoto.server import reset_server
 
 # The plugin is loaded here rather than through its entry point (disabled by
 # "-p no:aiomoto" in setup.cfg) so that coverage, which starts after entry
@@ -240,8 +241,13 @@ def clean_process() -> Callable[[], None]:
 
 @pytest.fixture
 def moto_server() -> Iterator[MotoServer]:
-    """A running server that no mock_aws started; stopped however the test ends."""
+    """A running server that no mock_aws started, empty at first; stopped however the test ends.
+
+    It serves this process's own Moto backends, so what an earlier test kept
+    there (``remove_data=False``) would otherwise be found in it.
+    """
     with MotoServer() as running:
+        reset_server(running.endpoint)
         yield running
 
 

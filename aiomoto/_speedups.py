@@ -56,7 +56,6 @@ import moto.core.models
 import moto.core.utils
 from botocore.hooks import EventAliaser
 from moto.core.base_backend import BaseBackend
-from moto.core.model_instances import model_data
 
 from aiomoto import _gc_freeze, _moto_routes, _shared_handlers, _shared_methods, _state_copy
 from aiomoto._shared_loader import SharedLoader, parsed_files
@@ -131,7 +130,8 @@ def install() -> None:
         _moto_loader_kept,
         _shared_methods.create_methods,
         _shared_handlers.register_builtin_handlers,
-        _reset_model_data_in_use,
+        # Moto ignores what it returns (the lists it replaced).
+        _state_copy.empty_model_registries,
     )
     _s3_backend_class().urls = property(_s3_urls_built_once)
     _state.installed = True
@@ -227,16 +227,6 @@ def _accepts_kwargs(func: Any) -> Any:
     if code not in _kwargs_by_code:
         _kwargs_by_code[code] = _original_accepts_kwargs(func)
     return _kwargs_by_code[code]
-
-
-def _reset_model_data_in_use() -> None:
-    # What Moto's reset_model_data does, for the classes that hold models:
-    # an empty list stays (every class has its own from Moto's metaclass).
-    attribute = _state_copy.TRACKED_ATTRIBUTE
-    for models in list(model_data.values()):
-        for model in list(models.values()):
-            if getattr(model, attribute):
-                setattr(model, attribute, [])
 
 
 def _s3_backend_class() -> Any:

@@ -87,7 +87,7 @@ from aiomoto import _gate, _state_ec2
 from aiomoto._state_reducers import Refused, dispatch_table
 from aiomoto.exceptions import SnapshotError
 
-__all__ = ["TRACKED_ATTRIBUTE", "capture", "restore"]
+__all__ = ["TRACKED_ATTRIBUTE", "capture", "empty_model_registries", "restore"]
 
 #: Seconds ``capture`` waits for Moto's background threads to finish.
 _BACKGROUND_WAIT = 5.0
@@ -156,10 +156,7 @@ def restore(data: bytes, buffers: Sequence[bytes] = ()) -> None:
     with _gate.exclusive():
         # Unpickling a model registers it (BaseModel.__new__): with new,
         # empty registries, they then hold exactly the restored models.
-        tracked = {cls: getattr(cls, TRACKED_ATTRIBUTE) for cls in _model_classes()}
-        tracked = {cls: instances for cls, instances in tracked.items() if instances}
-        for cls in tracked:
-            setattr(cls, TRACKED_ATTRIBUTE, [])
+        tracked = empty_model_registries()
         try:
             _state_ec2.take_loaded_subnets()  # any left by a failed restore
             with _collections_held():
@@ -319,6 +316,23 @@ def _outside_dicts() -> Iterator[tuple[str, dict[Any, Any]]]:
 def _refill(live: dict[Any, Any], value: dict[Any, Any]) -> None:
     live.clear()
     live.update(value)
+
+
+def empty_model_registries() -> dict[Any, list[Any]]:
+    """Give each model class that holds models a new, empty registry; return the old ones.
+
+    What Moto's ``reset_model_data`` does, except that a class holding no
+    model keeps its empty list (every class has its own, from Moto's
+    metaclass): setting an attribute on a class empties Python's attribute
+    caches, and Moto has thousands of model classes.
+    """
+    held = {}
+    for cls in _model_classes():
+        instances = getattr(cls, TRACKED_ATTRIBUTE)
+        if instances:
+            held[cls] = instances
+            setattr(cls, TRACKED_ATTRIBUTE, [])
+    return held
 
 
 def _model_classes() -> Iterator[Any]:

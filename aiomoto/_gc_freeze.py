@@ -19,6 +19,9 @@ moment when little besides long-lived data is alive, and never for good:
   collected then. A thaw walks the whole heap, so one is also not due
   until :data:`THAW_SPACING` times as long as the last one took has passed
   since it: thaws take at most ~0.5% of the time, however short the tests.
+  Until a thaw has been timed, what one takes is estimated from the size
+  of the heap (:data:`SECONDS_PER_BLOCK`), so that a short suite does not
+  pay for a whole-heap walk in its hundredth test.
   Waiting longer keeps no more garbage: only what was alive at a freeze
   can die frozen, and between thaws aiomoto freezes again only when the
   shared data grows (in the first tests, in practice).
@@ -38,12 +41,14 @@ collector is disabled, or that froze objects itself, is left alone.
 from __future__ import annotations
 
 import gc
+import sys
 import time
 from typing import Any
 
 __all__ = [
     "IDLE_COLLECTIONS",
     "REFREEZE_EVERY",
+    "SECONDS_PER_BLOCK",
     "THAW_SPACING",
     "frozen",
     "release",
@@ -55,6 +60,10 @@ __all__ = [
 REFREEZE_EVERY = 100
 #: A thaw is due only once this many times its last one's duration has passed since.
 THAW_SPACING = 200
+#: What a thaw is assumed to take per memory block the interpreter has
+#: allocated (``sys.getallocatedblocks()``), until one is timed: a little
+#: more than one took on a slow machine (0.145 s for 2 million blocks).
+SECONDS_PER_BLOCK = 1e-7
 #: Full collections outside any mock after which the freeze is released.
 IDLE_COLLECTIONS = 2
 
@@ -73,6 +82,8 @@ class _State:
     #: When the last thaw (or first freeze) ended, and what the last thaw took.
     thawed_at = 0.0
     thaw_seconds = 0.0
+    #: Whether ``thaw_seconds`` is what a thaw took (else an estimate).
+    thaw_timed = False
     active = False
     idle_collections = 0
 
@@ -119,7 +130,12 @@ def started(shared_size: int) -> None:
     ended = time.perf_counter()
     if _state.starts_since_thaw == 0:  # a thaw, or a first freeze
         _state.thawed_at = ended
+        _state.thaw_timed = _state.frozen
         _state.thaw_seconds = ended - began
+    if not _state.thaw_timed:
+        # A first freeze collects nothing, so it says nothing about what a
+        # thaw takes; nor do the refreezes as the shared data grows.
+        _state.thaw_seconds = sys.getallocatedblocks() * SECONDS_PER_BLOCK
     _state.frozen = True
     _state.canary = _Canary()
     _state.frozen_size = shared_size

@@ -127,6 +127,29 @@ def test_a_thaw_waits_until_spacing_times_the_last_one_has_passed(
         assert alive() is None
 
 
+def test_until_a_thaw_is_timed_its_walk_is_estimated_from_the_heap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first freeze collects nothing, so its own duration says nothing
+    # about a thaw's: an hour per block of the heap keeps the first thaw away.
+    monkeypatch.setattr(_gc_freeze, "REFREEZE_EVERY", 1)
+    monkeypatch.setattr(_gc_freeze, "SECONDS_PER_BLOCK", 3600.0)
+    node = Node()
+    alive = weakref.ref(node)
+    with mock_aws():  # the first freeze
+        pass
+    assert not _gc_freeze._state.thaw_timed
+    assert _gc_freeze._state.thaw_seconds >= 3600.0 * 1000
+    del node
+    with mock_aws():
+        assert alive() is not None  # the estimated thaw is not due
+    monkeypatch.setattr(_gc_freeze, "THAW_SPACING", 0)
+    with mock_aws():
+        assert alive() is None  # thawed
+    assert _gc_freeze._state.thaw_timed
+    assert _gc_freeze._state.thaw_seconds < 3600.0
+
+
 def test_new_shared_data_is_frozen_at_the_next_start(monkeypatch: pytest.MonkeyPatch) -> None:
     # Shared data of its own, so that an earlier test's parse of the same
     # model (frozen already) cannot stand in for the new one.
